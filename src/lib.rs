@@ -1,0 +1,6 @@
+//! claimwatch: watches how news coverage of an announcement changes over time.
+//!
+//! See ARCHITECTURE.md for the map of the modules and the data flow.
+
+pub mod claims;
+pub mod extract;
