@@ -3,4 +3,16 @@
 //! See ARCHITECTURE.md for the map of the modules and the data flow.
 
 pub mod claims;
+pub mod cli;
+pub mod compare;
+pub mod config;
+pub mod daemon;
+pub mod demo;
 pub mod extract;
+pub mod fetch;
+pub mod httpd;
+pub mod pipeline;
+pub mod query;
+pub mod report;
+pub mod schedule;
+pub mod store;

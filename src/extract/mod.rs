@@ -34,7 +34,13 @@ pub struct Article {
 pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Article {
     let _ = (url, opts);
     let doc = scraper::Html::parse_document(html);
-    let p = scraper::Selector::parse("p").expect("static selector");
+    let scoped = scraper::Selector::parse("article p").expect("static selector");
+    let any = scraper::Selector::parse("p").expect("static selector");
+    let p = if doc.select(&scoped).next().is_some() {
+        scoped
+    } else {
+        any
+    };
     let paras: Vec<String> = doc
         .select(&p)
         .map(|e| e.text().collect::<Vec<_>>().join(" "))

@@ -1,0 +1,575 @@
+//! Configuration: the TOML file, parsed raw, then validated into runtime
+//! values before anything starts.
+//!
+//! Every error names the file, the line and the key. Defaults live in
+//! [`defaults`] and nowhere else.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+use url::Url;
+
+use crate::extract::ExtractOptions;
+use crate::schedule::Schedule;
+
+/// The one place where defaults live.
+pub mod defaults {
+    use std::time::Duration;
+
+    pub const DATABASE: &str = "claimwatch.db";
+    pub const SCHEDULE: &str = "0 */15 * * * *";
+    pub const USER_AGENT: &str = concat!(
+        "claimwatch/",
+        env!("CARGO_PKG_VERSION"),
+        " (+https://github.com/claimwatch/claimwatch)"
+    );
+    pub const TIMEOUT: Duration = Duration::from_secs(30);
+    pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
+    pub const MAX_REDIRECTS: usize = 5;
+    pub const CONCURRENCY: usize = 8;
+}
+
+/// A configuration error: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based line, when the error can be placed.
+    pub line: Option<usize>,
+    /// The dotted key, e.g. `sources[2].schedule`.
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if self.key.is_empty() {
+            write!(f, ": {}", self.message)
+        } else {
+            write!(f, ": {}: {}", self.key, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+// ---- raw form: exactly what the file says -------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    database: Option<Spanned<String>>,
+    user_agent: Option<String>,
+    #[serde(default)]
+    fetch: RawFetch,
+    #[serde(default)]
+    defaults: RawDefaults,
+    story: RawStory,
+    #[serde(default)]
+    sources: Vec<RawSource>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFetch {
+    timeout: Option<Spanned<String>>,
+    connect_timeout: Option<Spanned<String>>,
+    max_body_bytes: Option<Spanned<i64>>,
+    max_redirects: Option<Spanned<i64>>,
+    concurrency: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    schedule: Option<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStory {
+    name: String,
+    #[serde(default)]
+    entities: Vec<String>,
+    /// alias -> canonical entity, e.g. AWS = "Amazon".
+    #[serde(default)]
+    aliases: toml::Table,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    name: Spanned<String>,
+    url: Spanned<String>,
+    schedule: Option<Spanned<String>>,
+    timezone: Option<Spanned<String>>,
+    selector: Option<Spanned<String>>,
+    drop: Option<Spanned<Vec<String>>>,
+    ignore: Option<Spanned<Vec<String>>>,
+}
+
+// ---- validated form ------------------------------------------------------
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: PathBuf,
+    /// The SQLite database, resolved against the config file's folder.
+    pub database: PathBuf,
+    pub user_agent: String,
+    pub fetch: FetchSettings,
+    pub story: Story,
+    pub sources: Vec<Source>,
+}
+
+/// Limits for every HTTP fetch.
+#[derive(Debug, Clone)]
+pub struct FetchSettings {
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_body_bytes: u64,
+    pub max_redirects: usize,
+    /// How many documents are fetched at once in one pass.
+    pub concurrency: usize,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        FetchSettings {
+            timeout: defaults::TIMEOUT,
+            connect_timeout: defaults::CONNECT_TIMEOUT,
+            max_body_bytes: defaults::MAX_BODY_BYTES,
+            max_redirects: defaults::MAX_REDIRECTS,
+            concurrency: defaults::CONCURRENCY,
+        }
+    }
+}
+
+/// The story being followed.
+#[derive(Debug, Clone, Default)]
+pub struct Story {
+    pub name: String,
+    pub entities: Vec<String>,
+    /// (alias, canonical entity)
+    pub aliases: Vec<(String, String)>,
+}
+
+/// One configured source: an article to watch.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub url: Url,
+    pub schedule: Schedule,
+    pub extract: ExtractOptions,
+}
+
+impl Config {
+    /// Reads and validates the configuration at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            key: String::new(),
+            message: format!("cannot read the file: {e}"),
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Validates configuration text; `path` is where it came from (relative
+    /// paths inside it are resolved against its folder).
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let v = Validator { path, text };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| v.toml_error(&e))?;
+
+        let base = path.parent().unwrap_or(Path::new("."));
+        let database = match &raw.database {
+            Some(db) if db.get_ref().trim().is_empty() => {
+                return Err(v.err(db.span(), "database", "must not be empty"));
+            }
+            Some(db) => base.join(db.get_ref()),
+            None => base.join(defaults::DATABASE),
+        };
+
+        let fetch = FetchSettings {
+            timeout: v.duration(&raw.fetch.timeout, "fetch.timeout", defaults::TIMEOUT)?,
+            connect_timeout: v.duration(
+                &raw.fetch.connect_timeout,
+                "fetch.connect_timeout",
+                defaults::CONNECT_TIMEOUT,
+            )?,
+            max_body_bytes: v
+                .positive(&raw.fetch.max_body_bytes, "fetch.max_body_bytes")?
+                .unwrap_or(defaults::MAX_BODY_BYTES),
+            max_redirects: match &raw.fetch.max_redirects {
+                Some(n) if !(0..=20).contains(n.get_ref()) => {
+                    return Err(v.err(n.span(), "fetch.max_redirects", "must be between 0 and 20"));
+                }
+                Some(n) => *n.get_ref() as usize,
+                None => defaults::MAX_REDIRECTS,
+            },
+            concurrency: v
+                .positive(&raw.fetch.concurrency, "fetch.concurrency")?
+                .map(|n| n as usize)
+                .unwrap_or(defaults::CONCURRENCY),
+        };
+
+        let default_tz = match &raw.defaults.timezone {
+            Some(tz) => Some(v.timezone(tz, "defaults.timezone")?),
+            None => None,
+        };
+        let default_schedule = match &raw.defaults.schedule {
+            Some(s) => Schedule::parse(s.get_ref(), default_tz)
+                .map_err(|e| v.err(s.span(), "defaults.schedule", &e))?,
+            None => {
+                Schedule::parse(defaults::SCHEDULE, default_tz).expect("valid default schedule")
+            }
+        };
+
+        let story = Story {
+            name: raw.story.name.clone(),
+            entities: raw.story.entities.clone(),
+            aliases: raw
+                .story
+                .aliases
+                .iter()
+                .map(|(alias, canon)| match canon.as_str() {
+                    Some(c) => Ok((alias.clone(), c.to_string())),
+                    None => Err(v.err(
+                        v.find_key(alias),
+                        &format!("story.aliases.{alias}"),
+                        "must be a string naming the canonical entity",
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        if story.name.trim().is_empty() {
+            return Err(v.err(v.find_key("name"), "story.name", "must not be empty"));
+        }
+
+        if raw.sources.is_empty() {
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                line: None,
+                key: "sources".into(),
+                message: "at least one [[sources]] entry is needed".into(),
+            });
+        }
+        let mut sources = Vec::with_capacity(raw.sources.len());
+        for (i, rs) in raw.sources.iter().enumerate() {
+            let key = |k: &str| format!("sources[{i}].{k}");
+            let name = rs.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                return Err(v.err(rs.name.span(), &key("name"), "must not be empty"));
+            }
+            if sources.iter().any(|s: &Source| s.name == name) {
+                return Err(v.err(
+                    rs.name.span(),
+                    &key("name"),
+                    &format!("duplicate source name {name:?}"),
+                ));
+            }
+            let url = Url::parse(rs.url.get_ref().trim())
+                .map_err(|e| v.err(rs.url.span(), &key("url"), &format!("not a valid URL: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(v.err(rs.url.span(), &key("url"), "must be an http or https URL"));
+            }
+            let tz = match &rs.timezone {
+                Some(tz) => Some(v.timezone(tz, &key("timezone"))?),
+                None => default_tz,
+            };
+            let schedule = match &rs.schedule {
+                Some(s) => Schedule::parse(s.get_ref(), tz)
+                    .map_err(|e| v.err(s.span(), &key("schedule"), &e))?,
+                None if rs.timezone.is_some() => default_schedule.with_timezone(tz),
+                None => default_schedule.clone(),
+            };
+            let extract = v.extract_options(rs, i)?;
+            sources.push(Source {
+                name,
+                url,
+                schedule,
+                extract,
+            });
+        }
+
+        Ok(Config {
+            path: path.to_path_buf(),
+            database,
+            user_agent: raw
+                .user_agent
+                .unwrap_or_else(|| defaults::USER_AGENT.to_string()),
+            fetch,
+            story,
+            sources,
+        })
+    }
+
+    /// A short human summary, printed by `config check`.
+    pub fn summary(&self) -> String {
+        let mut out = format!(
+            "config {} is valid\nstory: {}\ndatabase: {}\nsources: {}\n",
+            self.path.display(),
+            self.story.name,
+            self.database.display(),
+            self.sources.len()
+        );
+        for s in &self.sources {
+            out.push_str(&format!("  {}  {}  [{}]\n", s.name, s.url, s.schedule));
+        }
+        out
+    }
+}
+
+/// Turns raw values into validated ones, with errors that point at the line.
+struct Validator<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Validator<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn err(&self, span: std::ops::Range<usize>, key: &str, message: &str) -> ConfigError {
+        ConfigError {
+            path: self.path.to_path_buf(),
+            line: Some(self.line_of(span.start)),
+            key: key.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The span of the first line that assigns `key` (for values that do not
+    /// carry their own span).
+    fn find_key(&self, key: &str) -> std::ops::Range<usize> {
+        let mut offset = 0;
+        for line in self.text.split_inclusive('\n') {
+            let t = line.trim_start();
+            if let Some(rest) = t.strip_prefix(key)
+                && rest.trim_start().starts_with('=')
+            {
+                return offset..offset;
+            }
+            offset += line.len();
+        }
+        0..0
+    }
+
+    fn toml_error(&self, e: &toml::de::Error) -> ConfigError {
+        let message = e.message().to_string();
+        // serde names the offending key in the message ("unknown field `x`",
+        // "missing field `y`", "invalid type ... for key `z`").
+        let key = message
+            .split('`')
+            .nth(1)
+            .filter(|_| message.contains("field") || message.contains("key"))
+            .unwrap_or("")
+            .to_string();
+        ConfigError {
+            path: self.path.to_path_buf(),
+            line: e.span().map(|s| self.line_of(s.start)),
+            key,
+            message,
+        }
+    }
+
+    fn duration(
+        &self,
+        value: &Option<Spanned<String>>,
+        key: &str,
+        default: Duration,
+    ) -> Result<Duration, ConfigError> {
+        match value {
+            None => Ok(default),
+            Some(s) => parse_duration(s.get_ref())
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    self.err(
+                        s.span(),
+                        key,
+                        "expected a positive duration such as \"30s\", \"5m\" or \"2h\"",
+                    )
+                }),
+        }
+    }
+
+    fn positive(
+        &self,
+        value: &Option<Spanned<i64>>,
+        key: &str,
+    ) -> Result<Option<u64>, ConfigError> {
+        match value {
+            Some(n) if *n.get_ref() <= 0 => {
+                Err(self.err(n.span(), key, "must be a positive number"))
+            }
+            Some(n) => Ok(Some(*n.get_ref() as u64)),
+            None => Ok(None),
+        }
+    }
+
+    fn timezone(&self, tz: &Spanned<String>, key: &str) -> Result<chrono_tz::Tz, ConfigError> {
+        tz.get_ref().parse::<chrono_tz::Tz>().map_err(|_| {
+            self.err(
+                tz.span(),
+                key,
+                &format!(
+                    "unknown time zone {:?} (use an IANA name such as \"Europe/Berlin\")",
+                    tz.get_ref()
+                ),
+            )
+        })
+    }
+
+    fn extract_options(&self, rs: &RawSource, i: usize) -> Result<ExtractOptions, ConfigError> {
+        let key = |k: &str| format!("sources[{i}].{k}");
+        if let Some(sel) = &rs.selector
+            && let Err(e) = scraper::Selector::parse(sel.get_ref())
+        {
+            return Err(self.err(
+                sel.span(),
+                &key("selector"),
+                &format!("invalid CSS selector: {e}"),
+            ));
+        }
+        let empty = Vec::new();
+        let drop = rs.drop.as_ref().map_or(&empty, |d| d.get_ref());
+        for d in drop {
+            if let Err(e) = scraper::Selector::parse(d) {
+                let span = rs.drop.as_ref().map_or(0..0, |d| d.span());
+                return Err(self.err(
+                    span,
+                    &key("drop"),
+                    &format!("invalid CSS selector {d:?}: {e}"),
+                ));
+            }
+        }
+        for pat in rs.ignore.as_ref().map_or(&empty, |d| d.get_ref()) {
+            if let Err(e) = regex::Regex::new(pat) {
+                let span = rs.ignore.as_ref().map_or(0..0, |d| d.span());
+                return Err(self.err(
+                    span,
+                    &key("ignore"),
+                    &format!("invalid regular expression {pat:?}: {e}"),
+                ));
+            }
+        }
+        Ok(ExtractOptions {
+            body_selector: rs.selector.as_ref().map(|s| s.get_ref().clone()),
+            drop_selectors: drop.clone(),
+        })
+    }
+}
+
+/// Parses "90s", "15m", "2h", "1d", "500ms" or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().ok()?;
+    let secs = match unit.trim() {
+        "ms" => return Some(Duration::from_millis(n)),
+        "" | "s" | "sec" | "secs" => n,
+        "m" | "min" | "mins" => n.checked_mul(60)?,
+        "h" | "hour" | "hours" => n.checked_mul(3600)?,
+        "d" | "day" | "days" => n.checked_mul(86_400)?,
+        "w" | "week" | "weeks" => n.checked_mul(7 * 86_400)?,
+        _ => return None,
+    };
+    Some(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+database = "x.db"
+[story]
+name = "Amazon invests $50 billion in OpenAI"
+entities = ["Amazon", "OpenAI"]
+aliases = { AWS = "Amazon" }
+[[sources]]
+name = "a"
+url = "https://example.com/a"
+schedule = "*/5 * * * *"
+"#;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("/etc/claimwatch/claimwatch.toml"), text)
+    }
+
+    #[test]
+    fn minimal_config_is_valid_and_database_is_relative_to_the_file() {
+        let c = parse(MINIMAL).unwrap();
+        assert_eq!(c.database, Path::new("/etc/claimwatch/x.db"));
+        assert_eq!(c.sources[0].name, "a");
+        assert_eq!(
+            c.story.aliases,
+            vec![("AWS".to_string(), "Amazon".to_string())]
+        );
+        assert_eq!(c.fetch.max_redirects, defaults::MAX_REDIRECTS);
+    }
+
+    #[test]
+    fn bad_schedule_names_line_and_key() {
+        let text = MINIMAL.replace("*/5 * * * *", "every five minutes");
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.line, Some(10));
+        assert_eq!(e.key, "sources[0].schedule");
+        assert!(
+            e.to_string()
+                .starts_with("/etc/claimwatch/claimwatch.toml:10: sources[0].schedule:"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let text = MINIMAL.replace("schedule = ", "shedule = ");
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.key, "shedule");
+        assert_eq!(e.line, Some(10));
+    }
+
+    #[test]
+    fn non_http_url_is_refused() {
+        let text = MINIMAL.replace("https://example.com/a", "ftp://example.com/a");
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.key, "sources[0].url");
+        assert_eq!(e.line, Some(9));
+    }
+
+    #[test]
+    fn bad_timezone_and_selector_and_regex_are_refused() {
+        let tz = MINIMAL.replace("schedule = \"*/5 * * * *\"", "timezone = \"Mars/Olympus\"");
+        assert_eq!(parse(&tz).unwrap_err().key, "sources[0].timezone");
+        let sel = MINIMAL.replace("schedule = \"*/5 * * * *\"", "selector = \"div[\"");
+        assert_eq!(parse(&sel).unwrap_err().key, "sources[0].selector");
+        let re = MINIMAL.replace("schedule = \"*/5 * * * *\"", "ignore = [\"(unclosed\"]");
+        assert_eq!(parse(&re).unwrap_err().key, "sources[0].ignore");
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("15m"), Some(Duration::from_secs(900)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("500ms"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_duration("soon"), None);
+    }
+}

@@ -1,0 +1,588 @@
+//! The SQLite store: migrations at open, and every write of a check in one
+//! transaction.
+//!
+//! Blocking code: callers on the async runtime run it on a blocking thread
+//! and never hold the store across an `.await`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use crate::extract::Article;
+use crate::fetch::Validators;
+
+/// The migrations, in order. Never edit one that has shipped: add a new file.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+
+/// Errors from the store, naming the database file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("cannot create database {path}: {source}")]
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "database {path} has schema version {found}, newer than this claimwatch knows ({known}); upgrade claimwatch"
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("migration {name} failed: {source}")]
+    Migration {
+        name: String,
+        source: rusqlite::Error,
+    },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("the database task failed: {0}")]
+    Task(String),
+}
+
+/// The formatting of every stored time.
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A document and what the next check needs to know about it.
+#[derive(Debug, Clone)]
+pub struct DocumentState {
+    pub id: i64,
+    pub source: String,
+    pub url: String,
+    pub validators: Validators,
+    pub latest: Option<LatestVersion>,
+}
+
+/// The newest stored version of a document.
+#[derive(Debug, Clone)]
+pub struct LatestVersion {
+    pub id: i64,
+    pub number: i64,
+    pub content_hash: String,
+    pub title: Option<String>,
+    pub text: String,
+}
+
+/// Everything one check learned, written in one transaction.
+#[derive(Debug, Clone)]
+pub struct CheckRecord {
+    pub document_id: i64,
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    pub http_status: Option<u16>,
+    pub bytes: u64,
+    pub result: CheckResult,
+}
+
+/// What a check found.
+#[derive(Debug, Clone)]
+pub enum CheckResult {
+    NotModified,
+    Failed {
+        reason: String,
+    },
+    /// Fetched, but the extracted content is the same as the latest version.
+    Unchanged {
+        validators: Validators,
+    },
+    /// New extracted content: a new version, and a change from the previous
+    /// version when there is one.
+    Changed {
+        validators: Validators,
+        version: NewVersion,
+        change: Option<NewChange>,
+    },
+}
+
+/// A version to store.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub content_hash: String,
+    pub article: Article,
+    pub raw_html: Vec<u8>,
+}
+
+/// The change from the version the check compared against.
+#[derive(Debug, Clone)]
+pub struct NewChange {
+    /// The version the diff was computed against.
+    pub from_version_id: i64,
+    pub summary: String,
+    pub approximate: bool,
+    /// The diff as JSON (see `compare::TextDiff`).
+    pub diff_json: String,
+}
+
+/// What was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    NotModified,
+    Failed,
+    Unchanged,
+    /// A first version.
+    New {
+        version_id: i64,
+        number: i64,
+    },
+    /// A new version and the change that led to it.
+    Changed {
+        version_id: i64,
+        number: i64,
+        change_id: i64,
+    },
+}
+
+/// The SQLite database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed, readable only by its owner) the database
+    /// and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            create_private(path)?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure().map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> rusqlite::Result<()> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // WAL: readers (the CLI) never block the daemon's writer. NORMAL
+        // synchronous in WAL mode survives any process crash; only an OS
+        // crash can lose the last commits, which the next pass refetches.
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let current: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if current > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: current,
+                known,
+            });
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i as i64 + 1;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|source| StoreError::Migration {
+                    name: name.to_string(),
+                    source,
+                })?;
+            tx.execute_batch(sql)
+                .and_then(|_| tx.pragma_update(None, "user_version", version))
+                .and_then(|_| tx.commit())
+                .map_err(|source| StoreError::Migration {
+                    name: name.to_string(),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// The schema version (the number of applied migrations).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The underlying connection, for read queries.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Makes sure a configured source and its document exist; returns the
+    /// document id. A source whose URL changed in the config gets a new
+    /// document; the old one keeps its history.
+    pub fn ensure_source(
+        &mut self,
+        name: &str,
+        url: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = timestamp(now);
+        tx.execute(
+            "INSERT INTO sources (name, url, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET url = excluded.url",
+            params![name, url, now],
+        )?;
+        let source_id: i64 =
+            tx.query_row("SELECT id FROM sources WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })?;
+        tx.execute(
+            "INSERT INTO documents (source_id, url, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (url) DO NOTHING",
+            params![source_id, url, now],
+        )?;
+        let doc_id: i64 = tx.query_row("SELECT id FROM documents WHERE url = ?1", [url], |r| {
+            r.get(0)
+        })?;
+        tx.commit()?;
+        Ok(doc_id)
+    }
+
+    /// The validators and latest version of a document.
+    pub fn document_state(&self, document_id: i64) -> Result<DocumentState, StoreError> {
+        let (source, url, etag, last_modified) = self.conn.query_row(
+            "SELECT s.name, d.url, d.etag, d.last_modified
+             FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ?1",
+            [document_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        Ok(DocumentState {
+            id: document_id,
+            source,
+            url,
+            validators: Validators {
+                etag,
+                last_modified,
+            },
+            latest: latest_version(&self.conn, document_id)?,
+        })
+    }
+
+    /// Stores what one check found, in one transaction. A version whose
+    /// content equals the latest stored one is recorded as unchanged, so a
+    /// repeated or concurrent check can never store a duplicate.
+    pub fn record(&mut self, rec: &CheckRecord) -> Result<Stored, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let started = timestamp(rec.started_at);
+        let insert_fetch = |tx: &rusqlite::Transaction,
+                            outcome: &str,
+                            reason: Option<&str>,
+                            version: Option<i64>| {
+            tx.execute(
+                "INSERT INTO fetches (document_id, started_at, duration_ms, http_status, bytes, outcome, reason, version_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![rec.document_id, started, rec.duration_ms, rec.http_status, rec.bytes as i64, outcome, reason, version],
+            )
+        };
+        let touch = |tx: &rusqlite::Transaction, v: Option<&Validators>| -> rusqlite::Result<()> {
+            tx.execute(
+                "UPDATE documents SET last_checked_at = ?2 WHERE id = ?1",
+                params![rec.document_id, started],
+            )?;
+            if let Some(v) = v {
+                tx.execute(
+                    "UPDATE documents SET etag = ?2, last_modified = ?3 WHERE id = ?1",
+                    params![rec.document_id, v.etag, v.last_modified],
+                )?;
+            }
+            Ok(())
+        };
+        let stored = match &rec.result {
+            CheckResult::NotModified => {
+                insert_fetch(&tx, "not_modified", None, None)?;
+                touch(&tx, None)?;
+                Stored::NotModified
+            }
+            CheckResult::Failed { reason } => {
+                insert_fetch(&tx, "failed", Some(reason), None)?;
+                touch(&tx, None)?;
+                Stored::Failed
+            }
+            CheckResult::Unchanged { validators } => {
+                insert_fetch(&tx, "unchanged", None, None)?;
+                touch(&tx, Some(validators))?;
+                Stored::Unchanged
+            }
+            CheckResult::Changed {
+                validators,
+                version,
+                change,
+            } => {
+                let latest = latest_version(&tx, rec.document_id)?;
+                let stale = match (&latest, change) {
+                    (Some(l), _) if l.content_hash == version.content_hash => true,
+                    (Some(l), Some(c)) => l.id != c.from_version_id,
+                    (Some(_), None) | (None, Some(_)) => true,
+                    (None, None) => false,
+                };
+                if stale {
+                    // Someone stored a version since this check read the
+                    // state: what was found is either known or outdated.
+                    insert_fetch(&tx, "unchanged", None, None)?;
+                    touch(&tx, Some(validators))?;
+                    tx.commit()?;
+                    return Ok(Stored::Unchanged);
+                }
+                let number = latest.as_ref().map_or(1, |l| l.number + 1);
+                let raw_id = store_raw(&tx, &version.raw_html)?;
+                let a = &version.article;
+                tx.execute(
+                    "INSERT INTO versions (document_id, number, fetched_at, content_hash, title, byline,
+                         published_at, modified_at, canonical_url, language, text, raw_page_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    params![
+                        rec.document_id, number, started, version.content_hash, a.title, a.byline,
+                        a.published, a.modified, a.canonical_url, a.language, a.text, raw_id
+                    ],
+                )?;
+                let version_id = tx.last_insert_rowid();
+                insert_fetch(
+                    &tx,
+                    if change.is_some() { "changed" } else { "new" },
+                    None,
+                    Some(version_id),
+                )?;
+                touch(&tx, Some(validators))?;
+                tx.execute(
+                    "UPDATE documents SET last_changed_at = ?2 WHERE id = ?1",
+                    params![rec.document_id, started],
+                )?;
+                match change {
+                    None => Stored::New { version_id, number },
+                    Some(c) => {
+                        tx.execute(
+                            "INSERT INTO changes (document_id, from_version_id, to_version_id, detected_at, summary, approximate, diff)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                            params![rec.document_id, c.from_version_id, version_id, started, c.summary, c.approximate, c.diff_json],
+                        )?;
+                        Stored::Changed {
+                            version_id,
+                            number,
+                            change_id: tx.last_insert_rowid(),
+                        }
+                    }
+                }
+            }
+        };
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// The decompressed raw page of a version, if kept.
+    pub fn raw_html(&self, version_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT r.zstd FROM versions v JOIN raw_pages r ON r.id = v.raw_page_id WHERE v.id = ?1",
+                [version_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(blob.and_then(|b| zstd::decode_all(&b[..]).ok()))
+    }
+}
+
+fn latest_version(conn: &Connection, document_id: i64) -> rusqlite::Result<Option<LatestVersion>> {
+    conn.query_row(
+        "SELECT id, number, content_hash, title, text FROM versions
+         WHERE document_id = ?1 ORDER BY number DESC LIMIT 1",
+        [document_id],
+        |r| {
+            Ok(LatestVersion {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                content_hash: r.get(2)?,
+                title: r.get(3)?,
+                text: r.get(4)?,
+            })
+        },
+    )
+    .optional()
+}
+
+/// Stores raw HTML once per distinct body, compressed.
+fn store_raw(tx: &rusqlite::Transaction, body: &[u8]) -> rusqlite::Result<i64> {
+    let sha = blake3::hash(body).to_hex().to_string();
+    if let Some(id) = tx
+        .query_row("SELECT id FROM raw_pages WHERE sha = ?1", [&sha], |r| {
+            r.get(0)
+        })
+        .optional()?
+    {
+        return Ok(id);
+    }
+    let compressed = zstd::encode_all(body, 9).unwrap_or_default();
+    tx.execute(
+        "INSERT INTO raw_pages (sha, size, zstd) VALUES (?1, ?2, ?3)",
+        params![sha, body.len() as i64, compressed],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Creates an empty file that only its owner may read and write.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::Create {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(text: &str) -> Article {
+        Article {
+            title: Some("T".into()),
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+
+    fn changed(doc: i64, hash: &str, text: &str, from: Option<i64>) -> CheckRecord {
+        CheckRecord {
+            document_id: doc,
+            started_at: Utc::now(),
+            duration_ms: 3,
+            http_status: Some(200),
+            bytes: 10,
+            result: CheckResult::Changed {
+                validators: Validators::default(),
+                version: NewVersion {
+                    content_hash: hash.into(),
+                    article: article(text),
+                    raw_html: b"<p>x</p>".to_vec(),
+                },
+                change: from.map(|id| NewChange {
+                    from_version_id: id,
+                    summary: "s".into(),
+                    approximate: false,
+                    diff_json: "{}".into(),
+                }),
+            },
+        }
+    }
+
+    #[test]
+    fn migrations_apply_once_and_reopen_is_a_no_op() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        drop(s);
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let mode: String = s
+            .conn()
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn database_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        Store::open(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        drop(Store::open(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        assert!(matches!(
+            Store::open(&path),
+            Err(StoreError::TooNew { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn stale_or_duplicate_versions_are_not_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("c.db")).unwrap();
+        let doc = s
+            .ensure_source("a", "http://127.0.0.1/a", Utc::now())
+            .unwrap();
+        let Stored::New { version_id: v1, .. } =
+            s.record(&changed(doc, "h1", "one", None)).unwrap()
+        else {
+            panic!()
+        };
+        // The same content again: unchanged, no second version.
+        assert_eq!(
+            s.record(&changed(doc, "h1", "one", Some(v1))).unwrap(),
+            Stored::Unchanged
+        );
+        // A first-version record when a version exists: stale.
+        assert_eq!(
+            s.record(&changed(doc, "h2", "two", None)).unwrap(),
+            Stored::Unchanged
+        );
+        let Stored::Changed { number, .. } =
+            s.record(&changed(doc, "h2", "two", Some(v1))).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(number, 2);
+        let n: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM fetches", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 4);
+        // Identical raw bodies are stored once.
+        let raws: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM raw_pages", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(raws, 1);
+        assert_eq!(s.raw_html(v1).unwrap().unwrap(), b"<p>x</p>");
+    }
+}
