@@ -7,10 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use rusqlite::Connection;
 
-use crate::config::{self, Config, ConfigError};
-use crate::{daemon, demo, extract, query, report};
+use crate::config::{Config, ConfigError};
+use crate::{daemon, dbcare, demo, export, extract, query};
 
 /// Exit statuses.
 pub mod exit {
@@ -18,6 +17,9 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// A runtime failure (database, network, I/O).
     pub const FAILURE: u8 = 1;
+    /// The request is malformed (bad flags, bad search syntax); clap uses
+    /// the same status for its usage errors.
+    pub const USAGE: u8 = 2;
     /// What was asked for does not exist (no such document or version).
     pub const NOT_FOUND: u8 = 3;
     /// The configuration is invalid (EX_CONFIG from sysexits.h).
@@ -57,10 +59,33 @@ pub enum Command {
         #[arg(long)]
         source: Option<String>,
     },
+    /// The outlets: how much is stored and how their last check went.
+    Sources {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The tracked documents with their latest headline.
+    Documents {
+        /// Only the documents of this source.
+        source: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Versions of a document (or of all) with times and change summaries.
     History {
         /// A document URL or a source name.
         target: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One stored version: its metadata and text, or its raw HTML.
+    Show {
+        /// A version id (as `history` lists), TARGET@N for version N of a
+        /// document, or TARGET for its latest version.
+        version: String,
+        /// Print the stored raw HTML instead (the evidence).
+        #[arg(long, conflicts_with = "json")]
+        raw: bool,
         #[arg(long)]
         json: bool,
     },
@@ -77,13 +102,51 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Recent changes across all documents.
+    /// Recent changes across all documents (or of one).
     Changes {
+        /// A document URL or a source name.
+        target: Option<String>,
         /// How far back, e.g. 30m, 24h, 7d.
         #[arg(long, default_value = "7d")]
         since: String,
         #[arg(long)]
         json: bool,
+    },
+    /// The claim timeline (of one document, when given).
+    Claims {
+        /// A document URL or a source name.
+        target: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Full-text search over every version's headline and text.
+    Search {
+        /// Words to find as a phrase, e.g. "$40 billion" (see --fts).
+        query: String,
+        /// Read the query as SQLite FTS5 syntax: AND, OR, NOT, NEAR, prefix*.
+        #[arg(long)]
+        fts: bool,
+        /// Only the latest version of each document: who says it now.
+        #[arg(long)]
+        latest: bool,
+        /// Only this source.
+        #[arg(long)]
+        source: Option<String>,
+        /// At most this many matches.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the history as a page to read.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+    /// Database care: backups, integrity checks, raw HTML retention.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
     },
     /// Show what claimwatch sees in one HTML file, as JSON.
     Extract {
@@ -108,6 +171,46 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// One self-contained HTML page: versions, highlighted changes, links.
+    Html {
+        /// A document URL or a source name (default: the whole story).
+        target: Option<String>,
+        /// The file to write, or - for standard output.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy the database consistently while the daemon runs.
+    Backup {
+        /// The new file (never overwritten).
+        path: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check integrity, foreign keys, the search index and the schema version.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retention: drop the raw HTML of versions older than a duration,
+    /// except each document's latest version. Extracted text is kept.
+    PruneRaw {
+        /// e.g. 90d.
+        #[arg(long)]
+        older_than: String,
+        /// Report what would be released without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Validate the configuration and print a summary.
     Check,
@@ -124,9 +227,16 @@ pub fn main() -> ExitCode {
                 eprintln!("claimwatch: invalid configuration: {ce}");
                 return ExitCode::from(exit::CONFIG);
             }
-            if let Some(query::QueryError::NotFound(msg)) = e.downcast_ref::<query::QueryError>() {
-                eprintln!("claimwatch: {msg}");
-                return ExitCode::from(exit::NOT_FOUND);
+            match e.downcast_ref::<query::QueryError>() {
+                Some(query::QueryError::NotFound(msg)) => {
+                    eprintln!("claimwatch: {msg}");
+                    return ExitCode::from(exit::NOT_FOUND);
+                }
+                Some(query::QueryError::BadRequest(msg)) => {
+                    eprintln!("claimwatch: {msg}");
+                    return ExitCode::from(exit::USAGE);
+                }
+                _ => {}
             }
             eprintln!("claimwatch: {e:#}");
             ExitCode::from(exit::FAILURE)
@@ -161,22 +271,6 @@ fn load(cli: &Cli) -> anyhow::Result<Config> {
     Ok(Config::load(&cli.config)?)
 }
 
-/// Opens the database of a config read-only for queries.
-fn open_db(config: &Config) -> anyhow::Result<Connection> {
-    if !config.database.exists() {
-        return Err(query::QueryError::NotFound(format!(
-            "no database at {} yet: run `claimwatch check` first",
-            config.database.display()
-        ))
-        .into());
-    }
-    // Through Store::open so a database from an older claimwatch is migrated.
-    let store = crate::store::Store::open(&config.database)?;
-    drop(store);
-    Connection::open_with_flags(&config.database, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .with_context(|| format!("cannot open {}", config.database.display()))
-}
-
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match &cli.command {
         Command::Run => {
@@ -202,95 +296,52 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             eprintln!("checked {} source(s), {} failed", outcomes.len(), failed);
             Ok(exit::OK)
         }
+        Command::Sources { json } => query::cmd::sources(&load(&cli)?, *json),
+        Command::Documents { source, json } => {
+            query::cmd::documents(&load(&cli)?, source.as_deref(), *json)
+        }
         Command::History { target, json } => {
-            let config = load(&cli)?;
-            let conn = open_db(&config)?;
-            let doc = target
-                .as_deref()
-                .map(|t| query::find_document(&conn, t))
-                .transpose()?;
-            let rows = query::history(&conn, doc.map(|d| d.id))?;
-            if *json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
-            } else {
-                let mut last = String::new();
-                for r in &rows {
-                    if r.url != last {
-                        println!("{}  {}", r.source, r.url);
-                        last = r.url.clone();
-                    }
-                    println!(
-                        "  v{:<3} {}  {:>6} chars  {}{}",
-                        r.version,
-                        r.fetched_at,
-                        r.chars,
-                        r.title.as_deref().unwrap_or("(no headline)"),
-                        r.change
-                            .as_deref()
-                            .map(|c| format!("\n        {c}"))
-                            .unwrap_or_default()
-                    );
-                }
-                if rows.is_empty() {
-                    println!("no versions stored yet");
-                }
-            }
-            Ok(exit::OK)
+            query::cmd::history(&load(&cli)?, target.as_deref(), *json)
+        }
+        Command::Show { version, raw, json } => {
+            query::cmd::show(&load(&cli)?, version, *raw, *json)
         }
         Command::Diff {
             target,
             from,
             to,
             json,
-        } => {
-            let config = load(&cli)?;
-            let conn = open_db(&config)?;
-            let doc = query::find_document(&conn, target)?;
-            let (from, to, diff) = query::diff(&conn, doc.id, *from, *to)?;
-            if *json {
-                let out = serde_json::json!({"source": doc.source, "url": doc.url, "from": from, "to": to, "diff": diff});
-                println!("{}", serde_json::to_string_pretty(&out)?);
-            } else {
-                println!(
-                    "{}  {}\nversion {from} -> {to}: {}",
-                    doc.source,
-                    doc.url,
-                    diff.summary()
-                );
-                let body = report::render_diff(&diff);
-                if !body.is_empty() {
-                    println!("{body}");
-                }
-            }
-            Ok(exit::OK)
+        } => query::cmd::diff(&load(&cli)?, target, *from, *to, *json),
+        Command::Changes {
+            target,
+            since,
+            json,
+        } => query::cmd::changes(&load(&cli)?, since, target.as_deref(), *json),
+        Command::Claims { target, json } => {
+            query::cmd::claims(&load(&cli)?, target.as_deref(), *json)
         }
-        Command::Changes { since, json } => {
-            let config = load(&cli)?;
-            let dur = config::parse_duration(since).with_context(|| {
-                format!("--since {since:?}: expected a duration such as 30m, 24h or 7d")
-            })?;
-            let since_at = chrono::Utc::now()
-                - chrono::Duration::from_std(dur).unwrap_or(chrono::Duration::MAX);
-            let conn = open_db(&config)?;
-            let rows = query::changes_since(&conn, &crate::store::timestamp(since_at))?;
-            if *json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
-            } else {
-                for r in &rows {
-                    println!(
-                        "{}  {}  v{} -> v{}  {}\n  {}",
-                        r.detected_at, r.source, r.from_version, r.to_version, r.summary, r.url
-                    );
-                    for line in report::render_diff(&r.diff).lines() {
-                        println!("    {line}");
-                    }
-                }
-                if rows.is_empty() {
-                    println!("no changes in the last {since}");
-                }
-            }
-            Ok(exit::OK)
-        }
+        Command::Search {
+            query: text,
+            fts,
+            latest,
+            source,
+            limit,
+            json,
+        } => query::cmd::search(
+            &load(&cli)?,
+            &query::cmd::SearchArgs {
+                query: text,
+                fts: *fts,
+                latest: *latest,
+                source: source.as_deref(),
+                limit: *limit,
+                json: *json,
+            },
+        ),
+        Command::Export {
+            command: ExportCommand::Html { target, output },
+        } => export::html_command(&load(&cli)?, target.as_deref(), output),
+        Command::Db { command } => dbcare::command(&load(&cli)?, command),
         Command::Extract { url, file } => {
             let html = read_input(file)?;
             let article =

@@ -13,7 +13,10 @@ use crate::extract::Article;
 use crate::fetch::Validators;
 
 /// The migrations, in order. Never edit one that has shipped: add a new file.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/0001_init.sql")),
+    ("0005_views", include_str!("../migrations/0005_views.sql")),
+];
 
 /// Errors from the store, naming the database file.
 #[derive(Debug, thiserror::Error)]
@@ -223,6 +226,12 @@ impl Store {
     /// The underlying connection, for read queries.
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The underlying connection, for maintenance that writes outside a
+    /// check (the retention policy in `dbcare`).
+    pub fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// The database file.
