@@ -194,15 +194,15 @@ pub fn compare_with_timeout(old: &str, new: &str, timeout: Duration) -> TextDiff
             SimOp::Delete {
                 old_index, old_len, ..
             } => {
-                for i in old_index..old_index + old_len {
-                    diff.delete(i, old_s[i].paragraph, &old_s[i].text);
+                for (i, s) in old_s.iter().enumerate().skip(old_index).take(old_len) {
+                    diff.delete(i, s.paragraph, &s.text);
                 }
             }
             SimOp::Insert {
                 new_index, new_len, ..
             } => {
-                for j in new_index..new_index + new_len {
-                    diff.insert(j, new_s[j].paragraph, &new_s[j].text);
+                for (j, s) in new_s.iter().enumerate().skip(new_index).take(new_len) {
+                    diff.insert(j, s.paragraph, &s.text);
                 }
             }
             SimOp::Replace {
@@ -231,11 +231,21 @@ pub fn compare_with_timeout(old: &str, new: &str, timeout: Duration) -> TextDiff
                     );
                     paired += 1;
                 }
-                for i in old_index + paired..old_index + old_len {
-                    diff.delete(i, old_s[i].paragraph, &old_s[i].text);
+                for (i, s) in old_s
+                    .iter()
+                    .enumerate()
+                    .skip(old_index + paired)
+                    .take(old_len - paired)
+                {
+                    diff.delete(i, s.paragraph, &s.text);
                 }
-                for j in new_index + paired..new_index + new_len {
-                    diff.insert(j, new_s[j].paragraph, &new_s[j].text);
+                for (j, s) in new_s
+                    .iter()
+                    .enumerate()
+                    .skip(new_index + paired)
+                    .take(new_len - paired)
+                {
+                    diff.insert(j, s.paragraph, &s.text);
                 }
             }
         }

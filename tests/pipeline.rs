@@ -1,0 +1,274 @@
+//! The pipeline end to end: real HTTP on loopback (the demo site and small
+//! servers of our own), real SQLite files in temp dirs.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use claimwatch::config::Config;
+use claimwatch::daemon::check_once;
+use claimwatch::demo::DemoSite;
+use claimwatch::httpd::{self, Request, Response};
+use claimwatch::store::Stored;
+use rusqlite::Connection;
+use tokio_util::sync::CancellationToken;
+
+/// A config with the given `[[sources]]` (name, url) in `dir`.
+fn config(dir: &Path, sources: &[(&str, String)], extra: &str) -> Config {
+    let mut text = format!(
+        "database = \"test.db\"\n{extra}\n[story]\nname = \"Amazon invests $50 billion in OpenAI\"\nentities = [\"Amazon\", \"OpenAI\"]\n"
+    );
+    for (name, url) in sources {
+        text.push_str(&format!(
+            "\n[[sources]]\nname = \"{name}\"\nurl = \"{url}\"\n"
+        ));
+    }
+    let path = dir.join("claimwatch.toml");
+    std::fs::write(&path, text).unwrap();
+    Config::load(&path).unwrap()
+}
+
+fn db(config: &Config) -> Connection {
+    Connection::open(&config.database).unwrap()
+}
+
+fn count(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn outcomes(conn: &Connection) -> Vec<String> {
+    let mut stmt = conn
+        .prepare("SELECT outcome FROM fetches ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Serves a fixed handler on loopback; returns its base URL.
+async fn serve(
+    handler: impl Fn(&Request) -> Response + Send + Sync + 'static,
+) -> (String, CancellationToken) {
+    let listener = httpd::bind_loopback().await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let token = CancellationToken::new();
+    tokio::spawn(httpd::serve(listener, Arc::new(handler), token.clone()));
+    (url, token)
+}
+
+#[tokio::test]
+async fn first_fetch_stores_version_one_and_same_content_stores_nothing_new() {
+    let site = DemoSite::start().await.unwrap();
+    site.set_step(0);
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path(), &[("techwire", site.url("techwire-daily"))], "");
+
+    let first = check_once(&c, None).await.unwrap();
+    assert!(
+        matches!(first[0].stored, Stored::New { number: 1, .. }),
+        "{first:?}"
+    );
+    // The page is served again with fresh noise (timestamp, ad id, most-read
+    // order, visitor count) but the same article.
+    let again = check_once(&c, None).await.unwrap();
+    assert_eq!(again[0].stored, Stored::Unchanged);
+
+    let conn = db(&c);
+    assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 1);
+    assert_eq!(outcomes(&conn), ["new", "unchanged"]);
+    let (status, bytes): (i64, i64) = conn
+        .query_row(
+            "SELECT http_status, bytes FROM fetches WHERE outcome = 'unchanged'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(bytes > 500, "bytes recorded: {bytes}");
+    let raw: i64 = count(&conn, "SELECT count(*) FROM raw_pages");
+    assert_eq!(raw, 1, "the first version's raw HTML is kept");
+}
+
+#[tokio::test]
+async fn a_304_is_recorded_as_not_modified() {
+    let site = DemoSite::start().await.unwrap();
+    site.set_step(0);
+    let dir = tempfile::tempdir().unwrap();
+    // The demo's market desk answers If-None-Match with 304.
+    let c = config(dir.path(), &[("desk", site.url("market-desk"))], "");
+    check_once(&c, None).await.unwrap();
+    let second = check_once(&c, None).await.unwrap();
+    assert_eq!(second[0].stored, Stored::NotModified);
+    assert_eq!(second[0].http_status, Some(304));
+    let conn = db(&c);
+    assert_eq!(outcomes(&conn), ["new", "not_modified"]);
+    let etag: String = conn
+        .query_row("SELECT etag FROM documents", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(etag, "\"md-v0\"");
+}
+
+#[tokio::test]
+async fn changed_article_gives_version_two_and_a_change_with_exactly_the_edited_words() {
+    let site = DemoSite::start().await.unwrap();
+    site.set_step(0);
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path(), &[("techwire", site.url("techwire-daily"))], "");
+    check_once(&c, None).await.unwrap();
+
+    // Techwire revises the amount in the headline and the first sentence.
+    site.set_step(1);
+    let out = check_once(&c, None).await.unwrap();
+    assert!(
+        matches!(out[0].stored, Stored::Changed { number: 2, .. }),
+        "{out:?}"
+    );
+
+    let conn = db(&c);
+    assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 2);
+    assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 1);
+    let diff: String = conn
+        .query_row("SELECT diff FROM changes", [], |r| r.get(0))
+        .unwrap();
+    let diff: claimwatch::compare::TextDiff = serde_json::from_str(&diff).unwrap();
+    let changed: Vec<(String, String)> = diff
+        .edits
+        .iter()
+        .flat_map(|e| match e {
+            claimwatch::compare::Edit::Replace { words, .. } => words.clone(),
+            other => panic!("only an in-place edit expected, got {other:?}"),
+        })
+        .filter(|w| w.kind != claimwatch::compare::SpanKind::Equal)
+        .map(|w| (format!("{:?}", w.kind), w.text))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("Delete".to_string(), "$50".to_string()),
+            ("Insert".to_string(), "$40".to_string())
+        ]
+    );
+    assert_eq!(diff.stats.sentences_edited, 1);
+    let title = diff.title.expect("the headline changed too");
+    assert_eq!(
+        claimwatch::compare::render_inline(&title.words)
+            .matches("{+$40+}")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn noise_only_changes_never_make_a_version() {
+    let site = DemoSite::start().await.unwrap();
+    site.set_step(0);
+    let dir = tempfile::tempdir().unwrap();
+    let sources: Vec<(&str, String)> = claimwatch::demo::site::outlets()
+        .iter()
+        .map(|o| (o.slug, site.url(o.slug)))
+        .collect();
+    let c = config(dir.path(), &sources, "");
+    for _ in 0..4 {
+        check_once(&c, None).await.unwrap();
+    }
+    let conn = db(&c);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM versions"),
+        3,
+        "one version per outlet"
+    );
+    assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 0);
+    assert_eq!(count(&conn, "SELECT count(*) FROM fetches"), 12);
+}
+
+#[tokio::test]
+async fn a_500_and_a_timeout_are_failed_fetches_and_the_other_sources_are_still_checked() {
+    let site = DemoSite::start().await.unwrap();
+    site.set_step(0);
+    let (broken, _t1) = serve(|_| Response::new(500, "text/plain", "boom")).await;
+    // A server that accepts connections and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("http://{}/", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = silent.accept().await {
+            held.push(s);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(
+        dir.path(),
+        &[
+            ("broken", format!("{broken}/article")),
+            ("silent", silent_url),
+            ("techwire", site.url("techwire-daily")),
+        ],
+        "[fetch]\ntimeout = \"1s\"\nconnect_timeout = \"1s\"\n",
+    );
+    let out = check_once(&c, None).await.unwrap();
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[0].stored, Stored::Failed);
+    assert_eq!(out[0].reason.as_deref(), Some("HTTP status 500"));
+    assert_eq!(out[1].stored, Stored::Failed);
+    assert!(
+        out[1].reason.as_deref().unwrap().contains("timed out"),
+        "{:?}",
+        out[1].reason
+    );
+    assert!(matches!(out[2].stored, Stored::New { .. }));
+
+    let conn = db(&c);
+    let mut stmt = conn
+        .prepare("SELECT s.name, f.outcome, f.http_status, f.reason FROM fetches f JOIN documents d ON d.id = f.document_id JOIN sources s ON s.id = d.source_id ORDER BY s.name")
+        .unwrap();
+    let rows: Vec<(String, String, Option<i64>, Option<String>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows[0].0, "broken");
+    assert_eq!((rows[0].1.as_str(), rows[0].2), ("failed", Some(500)));
+    assert_eq!(rows[1].0, "silent");
+    assert_eq!(rows[1].1, "failed");
+    assert_eq!(rows[2].1, "new");
+}
+
+#[tokio::test]
+async fn done_means_two_versions_and_one_change_and_noise_adds_none() {
+    // The issue's definition of done, against a page we edit ourselves.
+    let article = Arc::new(std::sync::Mutex::new(
+        "Amazon will invest $50 billion in OpenAI.",
+    ));
+    let a = article.clone();
+    let noise = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (url, _t) = serve(move |_| {
+        let n = noise.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Response::html(format!(
+            "<html><head><title>Deal</title></head><body><div class=\"ad\">ad {n}</div>\
+             <article><h1>Deal</h1><p>{}</p><p>The deal spans several years.</p></article>\
+             <footer>generated {n}</footer></body></html>",
+            a.lock().unwrap()
+        ))
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path(), &[("page", format!("{url}/a"))], "");
+    check_once(&c, None).await.unwrap();
+    *article.lock().unwrap() = "Amazon will invest $40 billion in OpenAI.";
+    check_once(&c, None).await.unwrap();
+    check_once(&c, None).await.unwrap(); // noise only
+    let conn = db(&c);
+    assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 2);
+    assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 1);
+    assert_eq!(outcomes(&conn), ["new", "changed", "unchanged"]);
+}
+
+#[test]
+fn the_example_config_loads() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/claimwatch.toml");
+    let c = Config::load(&path).unwrap();
+    assert_eq!(c.story.name, "Amazon invests $50 billion in OpenAI");
+    assert!(c.story.entities.iter().any(|e| e == "OpenAI"));
+    assert!(c.sources.len() >= 2);
+    assert_eq!(c.database, path.parent().unwrap().join("claimwatch.db"));
+}
