@@ -60,9 +60,13 @@ pub fn claimwatch(db: &DemoDb, args: &[&str]) -> Output {
     run_with_config(&db.config, args)
 }
 
-/// Runs the claimwatch binary with a config file.
+/// Runs the claimwatch binary with a config file. `CLAIMWATCH_BIN` runs
+/// another build of it (an installed binary, or a copy) instead of the one
+/// cargo built for these tests.
 pub fn run_with_config(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_claimwatch"))
+    let bin = std::env::var_os("CLAIMWATCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_claimwatch").into());
+    Command::new(bin)
         .arg("--config")
         .arg(config)
         .args(args)
