@@ -360,7 +360,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                  \x20 claimwatch --config {c} changes\n\
                  \x20 claimwatch --config {c} history\n\
                  \x20 claimwatch --config {c} diff techwire-daily --from 1 --to 2\n\
-                 \x20 sqlite3 {} 'SELECT outcome, count(*) FROM fetches GROUP BY outcome'",
+                 \x20 claimwatch --config {c} search --latest '$50 billion'\n\
+                 \x20 claimwatch --config {c} export html -o story.html\n\
+                 \x20 sqlite3 -readonly {} 'SELECT source, to_version, new_title FROM change_feed'",
                 dir.display(),
                 dir.join("claimwatch.db").display()
             );
