@@ -630,9 +630,25 @@ const NOT_ENTITY: &[&str] = &[
     "Corp",
 ];
 
-const CONNECTORS: &[&str] = &[
-    "of", "&", "de", "and", "for", "the", "von", "van", "da", "la",
+/// Verbs after which a lone sentence-initial capitalised word is a name.
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "announced",
+    "reported",
+    "confirmed",
+    "denied",
+    "told",
+    "declined",
+    "agreed",
+    "plans",
+    "will",
+    "has",
+    "is",
+    "was",
 ];
+
+const CONNECTORS: &[&str] = &["of", "&", "de", "for", "the", "von", "van", "da", "la"];
 
 fn is_word_boundary(text: &str, s: usize, e: usize) -> bool {
     let before = text[..s].chars().next_back();
@@ -768,7 +784,19 @@ pub fn entities(text: &str, story: &Story) -> Vec<String> {
         // A lone capitalised word at the start of a sentence is too often
         // an ordinary word; accept it only if it looks like a name
         // (all caps like "AWS", or an inner capital like "OpenAI").
-        let looks_named = w.chars().skip(1).any(char::is_uppercase);
+        let after = &text[e..];
+        let next_word = after
+            .trim_start()
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let followed_by_name =
+            after.starts_with(" and ") && after[5..].chars().next().is_some_and(char::is_uppercase);
+        let looks_named = w.chars().skip(1).any(char::is_uppercase)
+            || text[s..words[i].1].ends_with("'s")
+            || text[s..words[i].1].ends_with("\u{2019}s")
+            || followed_by_name
+            || SPEECH_VERBS.contains(&next_word);
         if !(sentence_start && single && !looks_named) {
             runs.push((s, end));
         }

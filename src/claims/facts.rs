@@ -90,24 +90,24 @@ fn value_of(claim: &Claim, spec: &FactSpec) -> Option<(String, Option<String>)> 
 
 /// The values an article states for the story's facts, one per distinct
 /// value, in article order. A claim states a fact when it (or the claim
-/// just before it in the same paragraph) mentions all of the fact's
+/// sentence just before it in the same paragraph) mentions all of the fact's
 /// entities and has a value of the fact's kind; denied claims state
 /// nothing.
 pub fn fact_values(analysis: &Analysis, story: &Story) -> Vec<FactValue> {
     let mut out: Vec<FactValue> = Vec::new();
     for spec in &story.facts {
-        for (k, claim) in analysis.claims.iter().enumerate() {
+        for claim in &analysis.claims {
             if claim.certainty == Certainty::Denied {
                 continue;
             }
             let mut ents = claim.entities.clone();
-            if k > 0 {
-                let prev = &analysis.claims[k - 1];
-                let para = |i: usize| analysis.sentences.get(i).map(|s| s.paragraph);
-                if prev.sentence + 1 == claim.sentence
-                    && para(prev.sentence) == para(claim.sentence)
-                {
-                    ents.extend(prev.entities.iter().cloned());
+            if claim.sentence > 0 {
+                let (prev, cur) = (
+                    &analysis.sentences[claim.sentence - 1],
+                    &analysis.sentences[claim.sentence],
+                );
+                if prev.paragraph == cur.paragraph && !mentions_all(&ents, &spec.about) {
+                    ents.extend(super::facets::entities(&prev.text, story));
                 }
             }
             if !mentions_all(&ents, &spec.about) {

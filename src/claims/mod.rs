@@ -122,7 +122,7 @@ pub fn analyse(text: &str, story: &Story) -> Analysis {
 
 pub(crate) fn make_claim(sentence: usize, text: &str, d: Detection, story: &Story) -> Claim {
     let f = facets(text, story);
-    let key = claim_key(text, &f);
+    let key = claim_key(text, &f, story);
     Claim {
         text: text.to_string(),
         sentence,
@@ -226,7 +226,8 @@ const KEY_STOPWORDS: &[&str] = &[
 
 /// The normalised key of a claim.
 ///
-/// * Entities: canonical names, lower-cased, sorted, deduplicated.
+/// * Entities: canonical names, lower-cased, sorted, deduplicated; only
+///   the story's entities when the claim mentions any of them.
 /// * With amounts or percentages: the entities plus the sorted normalised
 ///   numbers (`usd:50000000000`, `pct:3.5`), so "Amazon will invest $50bn
 ///   in OpenAI" and "OpenAI gets $50 billion from Amazon, sources say" share
@@ -236,8 +237,15 @@ const KEY_STOPWORDS: &[&str] = &[
 /// * Otherwise: the entities plus up to 10 sorted content-word stems (the
 ///   first five letters of each word that is not a stop, attribution or
 ///   hedge word).
-pub fn claim_key(text: &str, f: &Facets) -> String {
-    let mut ents: Vec<String> = f.entities.iter().map(|e| e.to_lowercase()).collect();
+pub fn claim_key(text: &str, f: &Facets, story: &Story) -> String {
+    let in_story = |e: &String| story.entities.iter().any(|s| s.eq_ignore_ascii_case(e));
+    let story_only = f.entities.iter().any(in_story);
+    let mut ents: Vec<String> = f
+        .entities
+        .iter()
+        .filter(|e| !story_only || in_story(e))
+        .map(|e| e.to_lowercase())
+        .collect();
     ents.sort();
     ents.dedup();
     let mut parts: Vec<String> = f
