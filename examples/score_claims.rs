@@ -11,7 +11,7 @@
 use std::time::Instant;
 
 use claimwatch::claims::model::Scores;
-use claimwatch::claims::score_sentence;
+use claimwatch::claims::{Story, analyse, score_sentence};
 
 fn main() -> anyhow::Result<()> {
     let path = std::env::args()
@@ -47,6 +47,29 @@ fn main() -> anyhow::Result<()> {
     println!(
         "{:.2} µs per sentence",
         elapsed.as_secs_f64() * 1e6 / data.len().max(1) as f64
+    );
+    // `analyse` on a 1,000-word article made of the file's sentences.
+    let mut article = String::new();
+    let mut words = 0;
+    for (i, (s, _)) in data.iter().enumerate() {
+        if words >= 1000 {
+            break;
+        }
+        article.push_str(s);
+        article.push_str(if i % 4 == 3 { "\n\n" } else { " " });
+        words += s.split_whitespace().count();
+    }
+    let story = Story::default();
+    let runs = 200;
+    let start = Instant::now();
+    let mut claims = 0;
+    for _ in 0..runs {
+        claims += analyse(&article, &story).claims.len();
+    }
+    println!(
+        "analyse of a {words}-word article: {:.0} µs ({} claims)",
+        start.elapsed().as_secs_f64() * 1e6 / runs as f64,
+        claims / runs
     );
     Ok(())
 }

@@ -533,7 +533,7 @@ fn alignment_table() {
         ),
         (
             "reworded",
-            format!("{B}"),
+            B.to_string(),
             "OpenAI will use AWS as its primary cloud provider from 2026.".to_string(),
             &[Reworded],
         ),
@@ -543,7 +543,7 @@ fn alignment_table() {
             format!("{A} {C}"),
             &[Removed, Added],
         ),
-        ("added", format!("{A}"), format!("{A} {C}"), &[Added]),
+        ("added", A.to_string(), format!("{A} {C}"), &[Added]),
         ("moved", format!("{A} {B} {C}"), format!("{B} {C} {A}"), &[Moved]),
         ("reordered", format!("{A} {B}"), format!("{B} {A}"), &[Moved]),
         (
@@ -566,7 +566,7 @@ fn alignment_table() {
         ),
         (
             "edited and new sentence after it",
-            format!("{A}"),
+            A.to_string(),
             format!("Amazon will invest $40 billion in OpenAI. {C}"),
             &[AmountChanged, Added],
         ),

@@ -36,33 +36,34 @@ pub(crate) static MODEL: LazyLock<Option<LinearModel>> =
 
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(sign up|subscribe|newsletter|click here|all rights reserved|cookies?\b|follow us|read more|advertisement|terms of (use|service)|privacy policy|copyright|share this|download (the|our) app|log ?in|sign in|related (articles|stories)|recommended for you|contact us|this article (was|has been) (updated|amended)|editing by|reporting by|writing by)\b",
+        r"(?i)(?-u:\b)(sign up|subscribe|newsletter|click here|all rights reserved|cookies?(?-u:\b)|follow us|read more|advertisement|terms of (use|service)|privacy policy|copyright|share this|download (the|our) app|log ?in|sign in|related (articles|stories)|recommended for you|contact us|this article (was|has been) (updated|amended)|editing by|reporting by|writing by)(?-u:\b)",
     )
     .unwrap()
 });
 
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)([$£€¥]\s?\d|\d[\d,.]*\s*(trillion|billion|million|bn|mn|tn)?\s*(dollars|pounds|euros|yen|usd|eur|gbp)\b|\b(usd|eur|gbp)\s?\d)").unwrap()
+    Regex::new(r"(?i)([$£€¥]\s?\d|\d[\d,.]*\s*(trillion|billion|million|bn|mn|tn)?\s*(dollars|pounds|euros|yen|usd|eur|gbp)(?-u:\b)|(?-u:\b)(usd|eur|gbp)\s?\d)").unwrap()
 });
-static PERCENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\d\s*(%|percent\b|per cent\b|percentage point)").unwrap());
+static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\d\s*(%|percent(?-u:\b)|per cent(?-u:\b)|percentage point)").unwrap()
+});
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\d|\b(hundreds?|thousands?|millions?|billions?|trillions?|dozens?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|half|twice|double|triple|tripled|doubled|quarter)\b").unwrap()
+    Regex::new(r"(?i)\d|(?-u:\b)(hundreds?|thousands?|millions?|billions?|trillions?|dozens?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|half|twice|double|triple|tripled|doubled|quarter)(?-u:\b)").unwrap()
 });
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(1[89]\d\d|20\d\d)\b|\b(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|last (week|month|year)|this (week|month|year)|next (week|month|year))\b").unwrap()
+    Regex::new(r"(?-u:\b)(1[89]\d\d|20\d\d)(?-u:\b)|(?-u:\b)(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d|(?-u:\b)(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|last (week|month|year)|this (week|month|year)|next (week|month|year))(?-u:\b)").unwrap()
 });
 static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(said|says|told|according to|announced|confirmed|reported|stated|wrote|declared|disclosed|familiar with)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(said|says|told|according to|announced|confirmed|reported|stated|wrote|declared|disclosed|familiar with)(?-u:\b)").unwrap()
 });
 static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(reportedly|could|may|might|in talks|expected to|likely|possibly|potentially|rumou?red|allegedly|considering|sources say)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(reportedly|could|may|might|in talks|expected to|likely|possibly|potentially|rumou?red|allegedly|considering|sources say)(?-u:\b)").unwrap()
 });
 static OPINION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(i think|i believe|i feel|in my (view|opinion)|we (need|must|should|ought)|i want|i hope|let me|we've got to|we have to|i'm going to|i will)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(i think|i believe|i feel|in my (view|opinion)|we (need|must|should|ought)|i want|i hope|let me|we've got to|we have to|i'm going to|i will)(?-u:\b)").unwrap()
 });
 static ACTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(invest(s|ed|ing|ment)?|acquire[sd]?|bought|buy(s|ing)?|sold|sell(s|ing)?|raise[sd]?|raising|fund(s|ed|ing)?|launch(es|ed)?|announce[sd]?|agree[sd]?|signed|valued|valuation|cut|cuts|hired|fired|laid off|owns?|owned|stake|deal|revenue|profit|loss|grew|rose|fell|increased|decreased|doubled|tripled|voted|passed|spent|spending|paid|pays|won|lost|created|killed)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(invest(s|ed|ing|ment)?|acquire[sd]?|bought|buy(s|ing)?|sold|sell(s|ing)?|raise[sd]?|raising|fund(s|ed|ing)?|launch(es|ed)?|announce[sd]?|agree[sd]?|signed|valued|valuation|cut|cuts|hired|fired|laid off|owns?|owned|stake|deal|revenue|profit|loss|grew|rose|fell|increased|decreased|doubled|tripled|voted|passed|spent|spending|paid|pays|won|lost|created|killed)(?-u:\b)").unwrap()
 });
 
 /// Common capitalised words that do not mark a named entity by themselves.

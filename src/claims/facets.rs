@@ -116,24 +116,24 @@ const SCALE: &str = r"(trillion|billion|million|thousand|tn|bn|mln|mn|b|m|k)";
 const WORD_NUM: &str = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|one hundred|several hundred|hundreds of)";
 
 static QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(up to|as much as|as little as|about|around|approximately|roughly|nearly|almost|more than|over|at least|at most|less than|under|some|an estimated|close to|upwards of|in excess of)\s*$").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(up to|as much as|as little as|about|around|approximately|roughly|nearly|almost|more than|over|at least|at most|less than|under|some|an estimated|close to|upwards of|in excess of)\s*$").unwrap()
 });
 
 static MONEY_SYMBOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(US\$|U\.S\.\s?\$|C\$|CA\$|A\$|AU\$|HK\$|\$|£|€|¥)\s?({NUM})(?:\s*{SCALE}\b)?"
+        r"(?i)(US\$|U\.S\.\s?\$|C\$|CA\$|A\$|AU\$|HK\$|\$|£|€|¥)\s?({NUM})(?:\s*{SCALE}(?-u:\b))?"
     ))
     .unwrap()
 });
 static MONEY_CODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(USD|EUR|GBP|JPY|CAD|AUD|HKD)\s?({NUM})(?:\s*(?i:{SCALE})\b)?"
+        r"(?-u:\b)(USD|EUR|GBP|JPY|CAD|AUD|HKD)\s?({NUM})(?:\s*(?i:{SCALE})(?-u:\b))?"
     ))
     .unwrap()
 });
 static MONEY_WORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)\b({NUM}|{WORD_NUM})\s*(?:{SCALE}\s+)?(US dollars|U\.S\. dollars|dollars|pounds sterling|pounds|sterling|euros|yen|USD|EUR|GBP|JPY)\b"
+        r"(?i)(?-u:\b)({NUM}|{WORD_NUM})\s*(?:{SCALE}\s+)?(US dollars|U\.S\. dollars|dollars|pounds sterling|pounds|sterling|euros|yen|USD|EUR|GBP|JPY)(?-u:\b)"
     ))
     .unwrap()
 });
@@ -259,7 +259,7 @@ pub fn amounts(text: &str) -> Vec<Amount> {
 
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)({NUM})\s*(%|percentage points?\b|percent\b|per cent\b|pct\b)"
+        r"(?i)({NUM})\s*(%|percentage points?(?-u:\b)|percent(?-u:\b)|per cent(?-u:\b)|pct(?-u:\b))"
     ))
     .unwrap()
 });
@@ -343,35 +343,35 @@ static DATE_PATTERNS: LazyLock<Vec<(DateForm, Regex)>> = LazyLock::new(|| {
     vec![
         (
             DateForm::Iso,
-            r(r"\b(\d{4})-(\d{2})-(\d{2})\b".to_string()),
+            r(r"(?-u:\b)(\d{4})-(\d{2})-(\d{2})(?-u:\b)".to_string()),
         ),
         (
             DateForm::MonthDayYear,
             r(format!(
-                r"\b{MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?"
+                r"(?-u:\b){MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(\d{{4}})(?-u:\b))?"
             )),
         ),
         (
             DateForm::DayMonthYear,
             r(format!(
-                r"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH}\b\.?(?:,?\s+(\d{{4}})\b)?"
+                r"(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH}(?-u:\b)\.?(?:,?\s+(\d{{4}})(?-u:\b))?"
             )),
         ),
         (
             DateForm::MonthYear,
-            r(format!(r"\b{MONTH}\.?,?\s+(\d{{4}})\b")),
+            r(format!(r"(?-u:\b){MONTH}\.?,?\s+(\d{{4}})(?-u:\b)")),
         ),
         (
             DateForm::Quarter,
-            r(r"(?i)\b(Q[1-4]|first|second|third|fourth)(?:[- ]quarter)?(?:\s+of)?\s+(\d{4})\b|\b(first|second|third|fourth)[- ]quarter\b".to_string()),
+            r(r"(?i)(?-u:\b)(Q[1-4]|first|second|third|fourth)(?:[- ]quarter)?(?:\s+of)?\s+(\d{4})(?-u:\b)|(?-u:\b)(first|second|third|fourth)[- ]quarter(?-u:\b)".to_string()),
         ),
         (
             DateForm::Year,
-            r(r"\b(?:in|by|since|from|until|through|of|for|during|before|after|early|late|mid-?)?\s*\b((?:19|20)\d\d)\b".to_string()),
+            r(r"(?-u:\b)(?:in|by|since|from|until|through|of|for|during|before|after|early|late|mid-?)?\s*(?-u:\b)((?:19|20)\d\d)(?-u:\b)".to_string()),
         ),
         (
             DateForm::Relative,
-            r(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|(?:last|next|this|earlier this|later this) (?:week|month|year|quarter|decade)|over the (?:next|past|last) (?:\w+ )?(?:years?|months?|decades?))\b".to_string()),
+            r(r"(?i)(?-u:\b)(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|(?:last|next|this|earlier this|later this) (?:week|month|year|quarter|decade)|over the (?:next|past|last) (?:\w+ )?(?:years?|months?|decades?))(?-u:\b)".to_string()),
         ),
     ]
 });
@@ -829,13 +829,14 @@ pub(crate) fn canonical(name: &str, story: &Story) -> String {
 // ---- attribution ------------------------------------------------------------
 
 static ACCORDING_TO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\baccording to\s+([^,;:.\u{201D}\u{201C}]+(?:\.[A-Z][^,;:.]*)?)").unwrap()
+    Regex::new(r"(?i)(?-u:\b)according to\s+([^,;:.\u{201D}\u{201C}]+(?:\.[A-Z][^,;:.]*)?)")
+        .unwrap()
 });
 static ANONYMOUS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(people|persons?|sources?|officials?|executives?|insiders?|someone)\s+(familiar with|briefed on|close to|with (direct )?knowledge of|aware of|involved in)\b|\b(unnamed|anonymous) (sources?|officials?|people)\b|\bsources (say|said|told)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(people|persons?|sources?|officials?|executives?|insiders?|someone)\s+(familiar with|briefed on|close to|with (direct )?knowledge of|aware of|involved in)(?-u:\b)|(?-u:\b)(unnamed|anonymous) (sources?|officials?|people)(?-u:\b)|(?-u:\b)sources (say|said|told)(?-u:\b)").unwrap()
 });
 static SPEECH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(said|says|told|announced|confirmed|stated|wrote|added|noted|explained|reported|reports|estimated|estimates|denied|denies|disclosed|declared|argued|warned|insisted|acknowledged|claimed|claims|revealed)\b").unwrap()
+    Regex::new(r"(?-u:\b)(said|says|told|announced|confirmed|stated|wrote|added|noted|explained|reported|reports|estimated|estimates|denied|denies|disclosed|declared|argued|warned|insisted|acknowledged|claimed|claims|revealed)(?-u:\b)").unwrap()
 });
 
 const SUBJECT_STOP: &[&str] = &[
@@ -983,10 +984,10 @@ fn subject_after(text: &str, verb_end: usize) -> Option<String> {
 // ---- certainty --------------------------------------------------------------
 
 static DENIED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(denied|denies|deny|denying|refuted|refutes|dismissed .{0,40}as|rejected (the |those |these )?(reports?|claims?|suggestions?)|(is|was|are|were) (false|untrue|not true|inaccurate)|no plans? to|not (true|accurate|correct)|(has|have|had|did|does|do|is|are|was|were|will|would|could|can) not|(has|have|had|did|does|do|is|are|was|were|wo|would|could|ca)n['\u{2019}]t|never|no longer|no (deal|agreement|investment)|not (invest|investing|planning|in talks))\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(denied|denies|deny|denying|refuted|refutes|dismissed .{0,40}as|rejected (the |those |these )?(reports?|claims?|suggestions?)|(is|was|are|were) (false|untrue|not true|inaccurate)|no plans? to|not (true|accurate|correct)|(has|have|had|did|does|do|is|are|was|were|will|would|could|can) not|(has|have|had|did|does|do|is|are|was|were|wo|would|could|ca)n['\u{2019}]t|never|no longer|no (deal|agreement|investment)|not (invest|investing|planning|in talks))(?-u:\b)").unwrap()
 });
 static HEDGED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(reportedly|reported to|reports? (say|said|suggest)|(is|are|was|were) said to|(is|are) believed to|could|may|might|in (early |advanced |preliminary )?(talks|discussions|negotiations)|expected to|(is|are) expected|likely|possibly|potentially|perhaps|rumou?red|rumou?rs?|allegedly|alleged|considering|weighing|exploring|mulling|contemplating|sources (say|said|told)|familiar with|briefed on|according to (people|sources|a person|persons)|speculat\w*|unconfirmed|would consider|aims? to|hopes? to|seeks? to|plans? to consider)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(reportedly|reported to|reports? (say|said|suggest)|(is|are|was|were) said to|(is|are) believed to|could|may|might|in (early |advanced |preliminary )?(talks|discussions|negotiations)|expected to|(is|are) expected|likely|possibly|potentially|perhaps|rumou?red|rumou?rs?|allegedly|alleged|considering|weighing|exploring|mulling|contemplating|sources (say|said|told)|familiar with|briefed on|according to (people|sources|a person|persons)|speculat\w*|unconfirmed|would consider|aims? to|hopes? to|seeks? to|plans? to consider)(?-u:\b)").unwrap()
 });
 
 /// Stated, hedged or denied.
