@@ -244,6 +244,8 @@ pub enum RunOutcome {
 }
 
 /// How a schedule picks its due times.
+// One per schedule task, built once: boxing the schedule would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Cadence {
     /// A cron schedule plus jitter.

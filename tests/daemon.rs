@@ -170,8 +170,17 @@ async fn a_daily_local_time_survives_the_dst_change() {
         jitter: Duration::ZERO,
     };
     let shutdown = CancellationToken::new();
-    schedule::drive("source:berlin", cadence, first, &clock, &shutdown, Some(3), job, no_persist)
-        .await;
+    schedule::drive(
+        "source:berlin",
+        cadence,
+        first,
+        &clock,
+        &shutdown,
+        Some(3),
+        job,
+        no_persist,
+    )
+    .await;
     assert_eq!(
         *seen.lock().unwrap(),
         [
@@ -241,7 +250,10 @@ async fn a_restart_resumes_from_the_stored_due_time() {
         schedule::next_due(&s, now, Duration::ZERO, r)
     })
     .unwrap();
-    assert!(due >= now && due <= now + chrono::Duration::seconds(30), "{due}");
+    assert!(
+        due >= now && due <= now + chrono::Duration::seconds(30),
+        "{due}"
+    );
 }
 
 #[test]
@@ -314,7 +326,9 @@ fn polite(settings: Politeness) -> Polite {
 }
 
 fn page(text: &str) -> Response {
-    Response::html(format!("<html><body><article><p>{text}</p></article></body></html>"))
+    Response::html(format!(
+        "<html><body><article><p>{text}</p></article></body></html>"
+    ))
 }
 
 #[tokio::test]
@@ -341,7 +355,13 @@ async fn robots_txt_disallow_is_respected() {
         Ok(Fetched::Page(_))
     ));
     let _ = p.fetch(&public, &Validators::default()).await;
-    let paths: Vec<String> = server.log.lock().unwrap().iter().map(|(p, _)| p.clone()).collect();
+    let paths: Vec<String> = server
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(p, _)| p.clone())
+        .collect();
     // robots.txt asked once (cached per host), the private page never.
     assert_eq!(paths, ["/robots.txt", "/news/story", "/news/story"]);
 }
@@ -395,7 +415,13 @@ async fn a_long_retry_after_fails_the_check_and_holds_the_host_back() {
     )
     .await;
     assert!(r.is_err(), "the host was not held back");
-    let asked: Vec<String> = server.log.lock().unwrap().iter().map(|(p, _)| p.clone()).collect();
+    let asked: Vec<String> = server
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(p, _)| p.clone())
+        .collect();
     assert_eq!(asked, ["/robots.txt", "/story"]);
 }
 
@@ -425,6 +451,10 @@ async fn requests_to_one_host_are_spaced() {
     let mut times: Vec<_> = log.iter().map(|(_, t)| *t).collect();
     times.sort();
     for w in times.windows(2) {
-        assert!(w[1] - w[0] >= Duration::from_millis(280), "{:?}", w[1] - w[0]);
+        assert!(
+            w[1] - w[0] >= Duration::from_millis(280),
+            "{:?}",
+            w[1] - w[0]
+        );
     }
 }

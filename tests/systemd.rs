@@ -126,7 +126,10 @@ async fn sd_notify_sends_ready_watchdog_status_and_stopping() {
     // Pings at half the interval, with the counts in STATUS=.
     let ping = wait_for(&rx, Duration::from_secs(5), |m| m.contains("WATCHDOG=1"));
     let ping = ping.expect("no WATCHDOG=1");
-    assert!(ping.contains("STATUS=") && ping.contains("documents"), "{ping}");
+    assert!(
+        ping.contains("STATUS=") && ping.contains("documents"),
+        "{ping}"
+    );
     // The counts move as checks happen.
     let counted = wait_for(&rx, Duration::from_secs(10), |m| {
         m.contains("WATCHDOG=1") && !m.contains(" 0 checks")
@@ -150,15 +153,19 @@ async fn sighup_with_a_broken_config_keeps_the_old_one() {
     let mut child = spawn_daemon(&config, &[("NOTIFY_SOCKET", &sock)]);
     let log = lines(child.stderr.take().unwrap());
     wait_for(&notes, Duration::from_secs(20), |m| m.contains("READY=1")).expect("READY=1");
-    wait_for(&log, Duration::from_secs(10), |l| l.contains("harbor-ledger"))
-        .expect("a first check");
+    wait_for(&log, Duration::from_secs(10), |l| {
+        l.contains("harbor-ledger")
+    })
+    .expect("a first check");
 
     // A broken config: the error is logged with file, line and key, and
     // the daemon keeps checking on the old one.
     std::fs::write(&config, good.replace("* * * * * *", "every second")).unwrap();
     signal(&child, "-HUP");
-    let err = wait_for(&log, Duration::from_secs(10), |l| l.contains("reload failed"))
-        .expect("the reload error is logged");
+    let err = wait_for(&log, Duration::from_secs(10), |l| {
+        l.contains("reload failed")
+    })
+    .expect("the reload error is logged");
     assert!(err.contains("sources[0].schedule"), "{err}");
     let before = site.hits("harbor-ledger");
     let more = wait_for(&log, Duration::from_secs(10), |_| {
@@ -170,9 +177,14 @@ async fn sighup_with_a_broken_config_keeps_the_old_one() {
     // A valid config is taken, with RELOADING=1 then READY=1.
     std::fs::write(&config, good.replace("* * * * * *", "*/2 * * * * *")).unwrap();
     signal(&child, "-HUP");
-    wait_for(&notes, Duration::from_secs(10), |m| m.contains("RELOADING=1")).expect("RELOADING=1");
-    wait_for(&log, Duration::from_secs(30), |l| l.contains("configuration reloaded"))
-        .expect("reloaded");
+    wait_for(&notes, Duration::from_secs(10), |m| {
+        m.contains("RELOADING=1")
+    })
+    .expect("RELOADING=1");
+    wait_for(&log, Duration::from_secs(30), |l| {
+        l.contains("configuration reloaded")
+    })
+    .expect("reloaded");
     wait_for(&notes, Duration::from_secs(10), |m| m.contains("READY=1")).expect("READY=1 again");
 
     signal(&child, "-TERM");
