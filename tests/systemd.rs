@@ -121,22 +121,22 @@ async fn sd_notify_sends_ready_watchdog_status_and_stopping() {
             .stderr(Stdio::null());
         cmd.spawn().unwrap()
     };
-    let ready = wait_for(&rx, Duration::from_secs(20), |m| m.contains("READY=1"));
+    let ready = wait_for(&rx, Duration::from_secs(60), |m| m.contains("READY=1"));
     assert!(ready.is_ok(), "no READY=1: {ready:?}");
     // Pings at half the interval, with the counts in STATUS=.
-    let ping = wait_for(&rx, Duration::from_secs(5), |m| m.contains("WATCHDOG=1"));
+    let ping = wait_for(&rx, Duration::from_secs(60), |m| m.contains("WATCHDOG=1"));
     let ping = ping.expect("no WATCHDOG=1");
     assert!(
         ping.contains("STATUS=") && ping.contains("documents"),
         "{ping}"
     );
     // The counts move as checks happen.
-    let counted = wait_for(&rx, Duration::from_secs(10), |m| {
+    let counted = wait_for(&rx, Duration::from_secs(60), |m| {
         m.contains("WATCHDOG=1") && !m.contains(" 0 checks")
     });
     assert!(counted.is_ok(), "{counted:?}");
     signal(&child, "-TERM");
-    let stopping = wait_for(&rx, Duration::from_secs(10), |m| m.contains("STOPPING=1"));
+    let stopping = wait_for(&rx, Duration::from_secs(60), |m| m.contains("STOPPING=1"));
     assert!(stopping.is_ok(), "no STOPPING=1: {stopping:?}");
     let status = wait_exit(&mut child, Duration::from_secs(25)).expect("did not stop");
     assert!(status.success(), "{status:?}");
@@ -152,8 +152,8 @@ async fn sighup_with_a_broken_config_keeps_the_old_one() {
     let (sock, notes) = notify_socket(dir.path());
     let mut child = spawn_daemon(&config, &[("NOTIFY_SOCKET", &sock)]);
     let log = lines(child.stderr.take().unwrap());
-    wait_for(&notes, Duration::from_secs(20), |m| m.contains("READY=1")).expect("READY=1");
-    wait_for(&log, Duration::from_secs(10), |l| {
+    wait_for(&notes, Duration::from_secs(60), |m| m.contains("READY=1")).expect("READY=1");
+    wait_for(&log, Duration::from_secs(60), |l| {
         l.contains("harbor-ledger")
     })
     .expect("a first check");
@@ -162,13 +162,13 @@ async fn sighup_with_a_broken_config_keeps_the_old_one() {
     // the daemon keeps checking on the old one.
     std::fs::write(&config, good.replace("* * * * * *", "every second")).unwrap();
     signal(&child, "-HUP");
-    let err = wait_for(&log, Duration::from_secs(10), |l| {
+    let err = wait_for(&log, Duration::from_secs(60), |l| {
         l.contains("reload failed")
     })
     .expect("the reload error is logged");
     assert!(err.contains("sources[0].schedule"), "{err}");
     let before = site.hits("harbor-ledger");
-    let more = wait_for(&log, Duration::from_secs(10), |_| {
+    let more = wait_for(&log, Duration::from_secs(60), |_| {
         site.hits("harbor-ledger") >= before + 2
     });
     assert!(more.is_ok(), "stopped checking after a failed reload");
@@ -177,7 +177,7 @@ async fn sighup_with_a_broken_config_keeps_the_old_one() {
     // A valid config is taken, with RELOADING=1 then READY=1.
     std::fs::write(&config, good.replace("* * * * * *", "*/2 * * * * *")).unwrap();
     signal(&child, "-HUP");
-    wait_for(&notes, Duration::from_secs(10), |m| {
+    wait_for(&notes, Duration::from_secs(60), |m| {
         m.contains("RELOADING=1")
     })
     .expect("RELOADING=1");
@@ -185,7 +185,7 @@ async fn sighup_with_a_broken_config_keeps_the_old_one() {
         l.contains("configuration reloaded")
     })
     .expect("reloaded");
-    wait_for(&notes, Duration::from_secs(10), |m| m.contains("READY=1")).expect("READY=1 again");
+    wait_for(&notes, Duration::from_secs(60), |m| m.contains("READY=1")).expect("READY=1 again");
 
     signal(&child, "-TERM");
     let status = wait_exit(&mut child, Duration::from_secs(25)).expect("did not stop");
