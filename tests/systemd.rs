@@ -144,6 +144,42 @@ async fn sd_notify_sends_ready_watchdog_status_and_stopping() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_watchdog_is_not_pinged_while_the_database_does_not_answer() {
+    let site = DemoSite::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = demo::write_config(dir.path(), &site, "* * * * * *").unwrap();
+    let (sock, rx) = notify_socket(dir.path());
+    let mut child = {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("--config")
+            .arg(&config)
+            .arg("run")
+            .env("NOTIFY_SOCKET", &sock)
+            .env("WATCHDOG_USEC", "400000")
+            .env_remove("WATCHDOG_PID")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        cmd.spawn().unwrap()
+    };
+    wait_for(&rx, Duration::from_secs(60), |m| m.contains("WATCHDOG=1")).expect("first ping");
+
+    // Another process holds the database's write lock: no check could
+    // record its result, so the pings stop...
+    let db = rusqlite::Connection::open(dir.path().join("claimwatch.db")).unwrap();
+    db.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // (a ping already on its way may still arrive)
+    let _ = wait_for(&rx, Duration::from_millis(500), |_| false);
+    let during = wait_for(&rx, Duration::from_millis(1500), |m| m.contains("WATCHDOG=1"));
+    assert!(during.is_err(), "pinged while the database was locked");
+    // ...and resume once it answers again.
+    db.execute_batch("ROLLBACK").unwrap();
+    wait_for(&rx, Duration::from_secs(60), |m| m.contains("WATCHDOG=1")).expect("pings resume");
+    signal(&child, "-TERM");
+    let status = wait_exit(&mut child, Duration::from_secs(60)).expect("did not stop");
+    assert!(status.success(), "{status:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_with_a_broken_config_keeps_the_old_one() {
     let site = DemoSite::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
