@@ -381,6 +381,12 @@ impl Config {
         for s in &self.sources {
             out.push_str(&format!("  {}  {}  [{}]\n", s.name, s.url, s.schedule));
         }
+        if !self.feeds.is_empty() {
+            out.push_str(&format!("feeds: {}\n", self.feeds.len()));
+        }
+        for f in &self.feeds {
+            out.push_str(&format!("  {}  {}  [{}]\n", f.name, f.url, f.schedule));
+        }
         out
     }
 }

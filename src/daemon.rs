@@ -146,7 +146,7 @@ impl Ctx {
                 schedule: source.schedule.clone(),
                 jitter: self.config.jitter,
             };
-            self.spawn_checks(format!("source:{}", source.name), cadence, target, None);
+            self.spawn_checks(format!("source:{}", source.name), cadence, target);
         }
         for feed in self.config.feeds.iter().cloned() {
             let this = self.clone();
@@ -247,11 +247,18 @@ impl Ctx {
     }
 
     /// A task checking one document on `cadence`.
-    fn spawn_checks(&self, key: String, cadence: Cadence, target: Target, _from: Option<&str>) {
+    fn spawn_checks(&self, key: String, cadence: Cadence, target: Target) {
         let this = self.clone();
         self.tracker.spawn(async move {
             let Some(_claim) = this.guards.claim(&key) else {
                 tracing::debug!(schedule = %key, "already scheduled");
+                return;
+            };
+            // A configured source whose URL a feed found first shares that
+            // document: one loop per document, whatever its key.
+            let Some(_doc_claim) = this.guards.claim(&format!("check:{}", target.document_id))
+            else {
+                tracing::info!(schedule = %key, url = %target.url, "document already scheduled by another entry");
                 return;
             };
             let mut cadence = cadence;
@@ -322,12 +329,7 @@ impl Ctx {
             interval: self.config.adaptive.min,
             discovered: d.discovered_at,
         };
-        self.spawn_checks(
-            format!("document:{}", d.document_id),
-            cadence,
-            target,
-            Some(&d.feed),
-        );
+        self.spawn_checks(format!("document:{}", d.document_id), cadence, target);
     }
 
     async fn feed_loop(&self, feed: feeds::Feed) {

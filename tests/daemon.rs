@@ -458,3 +458,134 @@ async fn requests_to_one_host_are_spaced() {
         );
     }
 }
+
+/// Polls `cond` every 50 ms for at most `limit`.
+async fn eventually(limit: Duration, cond: impl Fn() -> bool) -> bool {
+    let end = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < end {
+        if cond() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    cond()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_resumes_stored_due_times_after_a_restart() {
+    use claimwatch::demo::{self, DemoSite};
+    let site = DemoSite::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Yearly: nothing would run during this test unless resumed.
+    let path = demo::write_config(dir.path(), &site, "0 0 1 1 *").unwrap();
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("\n[defaults]\njitter = \"1s\"\n\n[politeness]\nhost_interval = \"0\"\n");
+    std::fs::write(&path, text).unwrap();
+    let config = claimwatch::config::Config::load(&path).unwrap();
+    let now = Utc::now();
+    {
+        // The previous life of the daemon left: harbor-ledger missed its
+        // due time while down, techwire-daily is due in an hour, and
+        // market-desk has nothing stored.
+        let store = Store::open(&config.database).unwrap();
+        let c = store.conn();
+        schedule::state::save(
+            c,
+            "source:harbor-ledger",
+            now - chrono::Duration::hours(3),
+            None,
+            now,
+        )
+        .unwrap();
+        schedule::state::save(
+            c,
+            "source:techwire-daily",
+            now + chrono::Duration::hours(1),
+            None,
+            now,
+        )
+        .unwrap();
+    }
+    let shutdown = CancellationToken::new();
+    let run = tokio::spawn({
+        let (config, shutdown) = (config.clone(), shutdown.clone());
+        async move { claimwatch::daemon::run(&config, shutdown, Default::default()).await }
+    });
+    assert!(
+        eventually(Duration::from_secs(30), || site.hits("harbor-ledger") >= 1).await,
+        "the missed schedule did not run"
+    );
+    // Give a replay of the missed occurrences, or an early run of the
+    // others, the time to show itself.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(site.hits("harbor-ledger"), 1, "missed runs were replayed");
+    assert_eq!(
+        site.hits("techwire-daily"),
+        0,
+        "ran before its stored due time"
+    );
+    assert_eq!(
+        site.hits("market-desk"),
+        0,
+        "ran before its first occurrence"
+    );
+    shutdown.cancel();
+    run.await.unwrap().unwrap();
+
+    let store = Store::open(&config.database).unwrap();
+    let (harbor, _) = schedule::state::load(store.conn(), "source:harbor-ledger")
+        .unwrap()
+        .unwrap();
+    // Its next due time is the next 1 January (jitter is held to a tenth
+    // of the gap, at most the configured second).
+    let jan1 = Schedule::parse("0 0 1 1 *", None)
+        .unwrap()
+        .next_after(now)
+        .unwrap();
+    assert!(
+        harbor >= jan1 && harbor <= jan1 + chrono::Duration::seconds(1),
+        "{harbor}"
+    );
+    let (techwire, _) = schedule::state::load(store.conn(), "source:techwire-daily")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        techwire.timestamp_millis(),
+        (now + chrono::Duration::hours(1)).timestamp_millis()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_source_is_reported_once_then_its_recovery() {
+    use claimwatch::polite::{StreakReport, record_run};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("c.db")).unwrap();
+    let c = store.conn();
+    let now = Utc::now();
+    let mut reports = vec![];
+    for failure in [Some("HTTP status 500"); 5].into_iter().chain([None, None]) {
+        reports.push(record_run(c, "source:a", failure, 3, now).unwrap());
+    }
+    assert_eq!(
+        reports,
+        [
+            None,
+            None,
+            Some(StreakReport::Failing { failures: 3 }),
+            None,
+            None,
+            Some(StreakReport::Recovered { failures: 5 }),
+            None
+        ]
+    );
+    // The streak survives a restart: reopening does not report it again.
+    for _ in 0..3 {
+        record_run(c, "source:b", Some("timeout"), 3, now).unwrap();
+    }
+    drop(store);
+    let store = Store::open(&dir.path().join("c.db")).unwrap();
+    assert_eq!(
+        record_run(store.conn(), "source:b", Some("timeout"), 3, now).unwrap(),
+        None
+    );
+}

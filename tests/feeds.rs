@@ -171,3 +171,76 @@ async fn matching_items_of_rss2_rss1_and_atom_feeds_become_one_document_per_arti
     assert!(after.iter().all(|p| p.ends_with(".xml")), "{after:?}");
     stop.cancel();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_tracks_discovered_coverage_on_an_adaptive_schedule() {
+    let listener = httpd::bind_loopback().await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let b = base.clone();
+    let handler: httpd::Handler = Arc::new(move |req: &Request| {
+        if req.path == "/robots.txt" {
+            return Response::new(404, "text/plain", "");
+        }
+        match feeds(&b, &req.path) {
+            Some((body, ct)) => Response::new(200, ct, body),
+            None => article(&req.path),
+        }
+    });
+    let stop = CancellationToken::new();
+    tokio::spawn(httpd::serve(listener, handler, stop.clone()));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("claimwatch.toml");
+    let text = format!(
+        "database = \"c.db\"\n[story]\nname = \"x\"\n[defaults]\njitter = \"0\"\nrecheck_min = \"1s\"\n\
+         [politeness]\nhost_interval = \"0\"\n[[feeds]]\nname = \"harbor-feed\"\nurl = \"{base}/rss2.xml\"\n\
+         schedule = \"* * * * * *\"\nmatch = [\"Amazon OpenAI\"]\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    let config = Config::load(&path).unwrap();
+    let shutdown = CancellationToken::new();
+    let run = tokio::spawn({
+        let (config, shutdown) = (config.clone(), shutdown.clone());
+        async move { claimwatch::daemon::run(&config, shutdown, Default::default()).await }
+    });
+    // The discovered article gets checked (a first version stored) and is
+    // re-checked on its adaptive schedule.
+    let db = config.database.clone();
+    let checked = async {
+        loop {
+            let n: i64 = rusqlite::Connection::open(&db)
+                .and_then(|c| {
+                    c.query_row(
+                        "SELECT count(*) FROM fetches f JOIN documents d ON d.id = f.document_id
+                         JOIN sources s ON s.id = d.source_id WHERE s.kind = 'feed'",
+                        [],
+                        |r| r.get(0),
+                    )
+                })
+                .unwrap_or(0);
+            if n >= 2 {
+                return n;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(30), checked)
+        .await
+        .expect("the discovered article was not checked twice");
+    shutdown.cancel();
+    run.await.unwrap().unwrap();
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let (url, versions, interval): (String, i64, Option<i64>) = c
+        .query_row(
+            "SELECT d.url, (SELECT count(*) FROM versions v WHERE v.document_id = d.id),
+                    (SELECT interval_s FROM schedule_state WHERE key = 'document:' || d.id)
+             FROM documents d",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(url, format!("{base}/a/amazon-openai"));
+    assert_eq!(versions, 1, "an unchanged article is stored once");
+    // Unchanged checks back off from the 1 s minimum.
+    assert!(interval.is_some_and(|s| s >= 1), "{interval:?}");
+    stop.cancel();
+}

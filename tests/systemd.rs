@@ -169,7 +169,9 @@ async fn the_watchdog_is_not_pinged_while_the_database_does_not_answer() {
     db.execute_batch("BEGIN IMMEDIATE").unwrap();
     // (a ping already on its way may still arrive)
     let _ = wait_for(&rx, Duration::from_millis(500), |_| false);
-    let during = wait_for(&rx, Duration::from_millis(1500), |m| m.contains("WATCHDOG=1"));
+    let during = wait_for(&rx, Duration::from_millis(1500), |m| {
+        m.contains("WATCHDOG=1")
+    });
     assert!(during.is_err(), "pinged while the database was locked");
     // ...and resume once it answers again.
     db.execute_batch("ROLLBACK").unwrap();
