@@ -170,6 +170,8 @@ struct Host {
     permits: Arc<Semaphore>,
     /// The earliest start of the next request (rate limit and Retry-After).
     next_slot: Mutex<Instant>,
+    /// Until when the server asked (Retry-After) to be left alone.
+    held_until: Mutex<Option<Instant>>,
     robots: Mutex<Option<(Arc<Robots>, Instant)>>,
     /// Serialises robots.txt fetches so a host is asked once.
     robots_fetch: tokio::sync::Mutex<()>,
@@ -235,6 +237,7 @@ impl Polite {
                 Arc::new(Host {
                     permits: Arc::new(Semaphore::new(self.settings.host_concurrency)),
                     next_slot: Mutex::new(Instant::now()),
+                    held_until: Mutex::new(None),
                     robots: Mutex::new(None),
                     robots_fetch: tokio::sync::Mutex::new(()),
                 })
@@ -248,11 +251,26 @@ impl Polite {
         let until = Instant::now() + wait.min(defaults::MAX_HOLD);
         let mut slot = host.next_slot.lock().unwrap_or_else(|p| p.into_inner());
         *slot = (*slot).max(until);
+        let mut held = host.held_until.lock().unwrap_or_else(|p| p.into_inner());
+        *held = Some(held.map_or(until, |h| h.max(until)));
     }
 
     /// One request under the host's and the global limits.
     async fn limited(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
         let host = self.host(url);
+        // A host that asked for a long pause is not waited for inside a
+        // check (which would hold up shutdown): the check fails at once and
+        // the schedule tries again later.
+        let held = *host.held_until.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(until) = held
+            && until > Instant::now() + self.settings.max_retry_wait
+        {
+            let left = until - Instant::now();
+            return Err(FetchError::Request(format!(
+                "the server asked (Retry-After) not to be fetched for another {}s",
+                left.as_secs()
+            )));
+        }
         // Host first: a request waiting for a busy host must not hold one
         // of the global permits others could use.
         let _host_permit = host.permits.clone().acquire_owned().await;
