@@ -31,6 +31,7 @@ pub mod defaults {
     pub const MAX_BODY_BYTES: u64 = 8 * 1024 * 1024;
     pub const MAX_REDIRECTS: usize = 5;
     pub const CONCURRENCY: usize = 8;
+    pub const JITTER: Duration = Duration::from_secs(30);
 }
 
 /// A configuration error: where it is and what is wrong.
@@ -74,6 +75,10 @@ struct RawConfig {
     story: RawStory,
     #[serde(default)]
     sources: Vec<RawSource>,
+    #[serde(default)]
+    feeds: Vec<crate::feeds::RawFeed>,
+    #[serde(default)]
+    politeness: crate::polite::RawPoliteness,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -91,6 +96,11 @@ struct RawFetch {
 struct RawDefaults {
     schedule: Option<Spanned<String>>,
     timezone: Option<Spanned<String>>,
+    jitter: Option<Spanned<String>>,
+    recheck_min: Option<Spanned<String>>,
+    recheck_max: Option<Spanned<String>>,
+    recheck_factor: Option<Spanned<f64>>,
+    recheck_stop_after: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +139,13 @@ pub struct Config {
     pub fetch: FetchSettings,
     pub story: Story,
     pub sources: Vec<Source>,
+    /// Feeds that discover coverage.
+    pub feeds: Vec<crate::feeds::Feed>,
+    /// The most a scheduled run is delayed at random.
+    pub jitter: Duration,
+    /// Re-check intervals of discovered articles.
+    pub adaptive: crate::schedule::Adaptive,
+    pub politeness: crate::polite::Politeness,
 }
 
 /// Limits for every HTTP fetch.
@@ -255,12 +272,12 @@ impl Config {
             return Err(v.err(v.find_key("name"), "story.name", "must not be empty"));
         }
 
-        if raw.sources.is_empty() {
+        if raw.sources.is_empty() && raw.feeds.is_empty() {
             return Err(ConfigError {
                 path: path.to_path_buf(),
                 line: None,
                 key: "sources".into(),
-                message: "at least one [[sources]] entry is needed".into(),
+                message: "at least one [[sources]] or [[feeds]] entry is needed".into(),
             });
         }
         let mut sources = Vec::with_capacity(raw.sources.len());
@@ -301,6 +318,41 @@ impl Config {
             });
         }
 
+        let source_names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+        let feeds = crate::feeds::Feed::from_raw(
+            &v,
+            &raw.feeds,
+            &default_schedule,
+            default_tz,
+            &source_names,
+        )?;
+        let jitter = match &raw.defaults.jitter {
+            Some(j) if j.get_ref().trim() == "0" => Duration::ZERO,
+            _ => v.duration(&raw.defaults.jitter, "defaults.jitter", defaults::JITTER)?,
+        };
+        let ad = crate::schedule::Adaptive::default();
+        let adaptive = crate::schedule::Adaptive {
+            min: v.duration(&raw.defaults.recheck_min, "defaults.recheck_min", ad.min)?,
+            max: v.duration(&raw.defaults.recheck_max, "defaults.recheck_max", ad.max)?,
+            factor: match &raw.defaults.recheck_factor {
+                Some(f) if !(1.0..=10.0).contains(f.get_ref()) => {
+                    return Err(v.err(
+                        f.span(),
+                        "defaults.recheck_factor",
+                        "must be between 1.0 and 10.0",
+                    ));
+                }
+                Some(f) => *f.get_ref(),
+                None => ad.factor,
+            },
+            stop_after: v.duration(
+                &raw.defaults.recheck_stop_after,
+                "defaults.recheck_stop_after",
+                ad.stop_after,
+            )?,
+        };
+        let politeness = crate::polite::Politeness::from_raw(&v, &raw.politeness)?;
+
         Ok(Config {
             path: path.to_path_buf(),
             database,
@@ -310,6 +362,10 @@ impl Config {
             fetch,
             story,
             sources,
+            feeds,
+            jitter,
+            adaptive,
+            politeness,
         })
     }
 
@@ -325,12 +381,18 @@ impl Config {
         for s in &self.sources {
             out.push_str(&format!("  {}  {}  [{}]\n", s.name, s.url, s.schedule));
         }
+        if !self.feeds.is_empty() {
+            out.push_str(&format!("feeds: {}\n", self.feeds.len()));
+        }
+        for f in &self.feeds {
+            out.push_str(&format!("  {}  {}  [{}]\n", f.name, f.url, f.schedule));
+        }
         out
     }
 }
 
 /// Turns raw values into validated ones, with errors that point at the line.
-struct Validator<'a> {
+pub(crate) struct Validator<'a> {
     path: &'a Path,
     text: &'a str,
 }
@@ -345,7 +407,12 @@ impl Validator<'_> {
             + 1
     }
 
-    fn err(&self, span: std::ops::Range<usize>, key: &str, message: &str) -> ConfigError {
+    pub(crate) fn err(
+        &self,
+        span: std::ops::Range<usize>,
+        key: &str,
+        message: &str,
+    ) -> ConfigError {
         ConfigError {
             path: self.path.to_path_buf(),
             line: Some(self.line_of(span.start)),
@@ -388,7 +455,7 @@ impl Validator<'_> {
         }
     }
 
-    fn duration(
+    pub(crate) fn duration(
         &self,
         value: &Option<Spanned<String>>,
         key: &str,
@@ -422,7 +489,11 @@ impl Validator<'_> {
         }
     }
 
-    fn timezone(&self, tz: &Spanned<String>, key: &str) -> Result<chrono_tz::Tz, ConfigError> {
+    pub(crate) fn timezone(
+        &self,
+        tz: &Spanned<String>,
+        key: &str,
+    ) -> Result<chrono_tz::Tz, ConfigError> {
         tz.get_ref().parse::<chrono_tz::Tz>().map_err(|_| {
             self.err(
                 tz.span(),

@@ -1,32 +1,45 @@
-//! The daemon: each source checked on its own schedule, until shutdown.
+//! The daemon: every source and feed on its own schedule, every discovered
+//! article on its adaptive one, until shutdown; SIGHUP reloads the config.
 //!
-//! Each source has one task that sleeps until its next due time and then runs
-//! the pipeline, so two checks of the same source can never overlap. Shutdown
-//! comes from outside as a [`CancellationToken`]; a check already running is
-//! allowed to finish (its writes complete) within a deadline.
+//! Each schedule is one task running [`schedule::drive`], holding a
+//! [`Guards`] claim on its key, so two checks of the same thing never
+//! overlap, not even across a reload. Shutdown comes from outside as a
+//! [`CancellationToken`]; runs already started get `drain_deadline` to
+//! finish (their writes complete), and whatever is still running then is
+//! abandoned between writes: a check's writes are one transaction on a
+//! blocking thread, which completes or never happened.
+//!
+//! The systemd side (READY, WATCHDOG, STATUS, RELOADING, STOPPING) is sent
+//! from here through [`crate::systemd`].
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::Utc;
-use tokio::sync::Semaphore;
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
+use crate::extract::ExtractOptions;
+use crate::feeds::{self, Discovered, Discovery};
 use crate::fetch::{FetchError, Fetcher};
-use crate::pipeline::{Outcome, Pipeline, PipelineError};
-use crate::schedule::Schedule;
-use crate::store::{Store, StoreError};
+use crate::pipeline::{Outcome, Pipeline, PipelineError, Target};
+use crate::polite::{self, Polite};
+use crate::schedule::{self, Cadence, Clock, Guards, Rng, RunOutcome};
+use crate::store::{Store, StoreError, Stored};
+use crate::systemd::{self, Stats};
 
 /// How the daemon runs.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// Stop each source after this many checks (the demo); `None` runs until
+    /// Stop each schedule after this many runs (the demo); `None` runs until
     /// shutdown.
     pub max_checks_per_source: Option<u32>,
-    /// How long in-flight checks may take to finish after shutdown.
+    /// How long in-flight checks may take to finish after shutdown. Keep it
+    /// below the unit's `TimeoutStopSec`.
     pub drain_deadline: Duration,
 }
 
@@ -81,66 +94,477 @@ pub async fn check_once(config: &Config, only: Option<&str>) -> Result<Vec<Outco
         .await?)
 }
 
+/// Runs store work on a blocking thread; `None` if it failed (logged).
+async fn with_conn<T, F>(store: &Arc<Mutex<Store>>, what: &'static str, f: F) -> Option<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+{
+    let store = store.clone();
+    match tokio::task::spawn_blocking(move || {
+        let guard = store.lock().unwrap_or_else(|p| p.into_inner());
+        f(guard.conn())
+    })
+    .await
+    {
+        Ok(Ok(v)) => Some(v),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "database: {what} failed");
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "database task: {what} failed");
+            None
+        }
+    }
+}
+
+/// What every schedule task of one configuration needs.
+#[derive(Clone)]
+struct Ctx {
+    config: Arc<Config>,
+    pipeline: Pipeline,
+    discovery: Discovery,
+    store: Arc<Mutex<Store>>,
+    stats: Arc<Stats>,
+    guards: Guards,
+    clock: Clock,
+    max_runs: Option<u32>,
+    /// Cancelled at shutdown or reload: no new runs start.
+    soft: CancellationToken,
+    /// Cancelled when the drain deadline passes: running checks are dropped.
+    hard: CancellationToken,
+    tracker: TaskTracker,
+}
+
+impl Ctx {
+    /// Starts every schedule of the configuration.
+    async fn start(&self) -> Result<(), DaemonError> {
+        let targets = self.pipeline.targets(&self.config).await?;
+        for (target, source) in targets.into_iter().zip(self.config.sources.iter()) {
+            let cadence = Cadence::Cron {
+                schedule: source.schedule.clone(),
+                jitter: self.config.jitter,
+            };
+            self.spawn_checks(format!("source:{}", source.name), cadence, target);
+        }
+        for feed in self.config.feeds.iter().cloned() {
+            let this = self.clone();
+            self.tracker
+                .spawn(async move { this.feed_loop(feed).await });
+        }
+        let now = self.clock.now();
+        let docs = with_conn(&self.store, "listing discovered documents", |c| {
+            feeds::discovered_documents(c)
+        })
+        .await
+        .unwrap_or_default();
+        for d in docs {
+            if self.config.adaptive.is_live(d.discovered_at, now) {
+                self.spawn_discovered(d);
+            }
+        }
+        self.refresh_counts().await;
+        Ok(())
+    }
+
+    async fn refresh_counts(&self) {
+        if let Some(n) = with_conn(&self.store, "counting documents", |c| {
+            c.query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))
+        })
+        .await
+        {
+            self.stats.documents.store(n as u64, Ordering::Relaxed);
+        }
+        self.stats
+            .feeds
+            .store(self.config.feeds.len() as u64, Ordering::Relaxed);
+    }
+
+    /// The first due time of `key`: the stored one if still ahead, soon if
+    /// missed while the daemon was down, else from the cadence.
+    async fn first_due(&self, key: &str, cadence: &mut Cadence) -> Option<DateTime<Utc>> {
+        let k = key.to_string();
+        let stored = with_conn(&self.store, "reading a schedule", move |c| {
+            schedule::state::load(c, &k)
+        })
+        .await
+        .flatten();
+        let now = self.clock.now();
+        let mut rng = Rng::seeded(key, now.timestamp_millis());
+        if let (Cadence::Adaptive { interval, .. }, Some((_, Some(stored_interval)))) =
+            (&mut *cadence, &stored)
+        {
+            *interval = *stored_interval;
+        }
+        let spread = self.config.jitter;
+        match cadence {
+            Cadence::Cron { schedule, jitter } => {
+                schedule::resume_due(stored.map(|s| s.0), now, spread, &mut rng, |rng| {
+                    schedule::next_due(schedule, now, *jitter, rng)
+                })
+            }
+            // A newly discovered article is checked at once.
+            Cadence::Adaptive { .. } => {
+                schedule::resume_due(stored.map(|s| s.0), now, spread, &mut rng, |_| Some(now))
+            }
+        }
+    }
+
+    /// Persists a schedule's next due time.
+    fn persister(
+        &self,
+        key: &str,
+    ) -> impl FnMut(
+        DateTime<Utc>,
+        Option<Duration>,
+    ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>>
+    + Send
+    + 'static {
+        let (store, key, clock) = (self.store.clone(), key.to_string(), self.clock.clone());
+        move |due, interval| {
+            let (store, key, now) = (store.clone(), key.clone(), clock.now());
+            Box::pin(async move {
+                with_conn(&store, "storing a schedule", move |c| {
+                    schedule::state::save(c, &key, due, interval, now)
+                })
+                .await;
+            })
+        }
+    }
+
+    /// Records a run's success or failure; reports streaks once.
+    async fn record_run(&self, key: &str, failure: Option<String>) {
+        let (k, threshold, now) = (
+            key.to_string(),
+            self.config.politeness.report_after,
+            self.clock.now(),
+        );
+        with_conn(&self.store, "recording a failure streak", move |c| {
+            polite::record_run(c, &k, failure.as_deref(), threshold, now)
+        })
+        .await;
+    }
+
+    /// A task checking one document on `cadence`.
+    fn spawn_checks(&self, key: String, cadence: Cadence, target: Target) {
+        let this = self.clone();
+        self.tracker.spawn(async move {
+            let Some(_claim) = this.guards.claim(&key) else {
+                tracing::debug!(schedule = %key, "already scheduled");
+                return;
+            };
+            // A configured source whose URL a feed found first shares that
+            // document: one loop per document, whatever its key.
+            let Some(_doc_claim) = this.guards.claim(&format!("check:{}", target.document_id))
+            else {
+                tracing::info!(schedule = %key, url = %target.url, "document already scheduled by another entry");
+                return;
+            };
+            let mut cadence = cadence;
+            let Some(first) = this.first_due(&key, &mut cadence).await else {
+                return;
+            };
+            let persist = this.persister(&key);
+            let job = |_due| {
+                let (this, target, key) = (this.clone(), target.clone(), key.clone());
+                async move {
+                    tokio::select! {
+                        _ = this.hard.cancelled() => RunOutcome::Failed,
+                        o = this.check(&key, &target) => o,
+                    }
+                }
+            };
+            schedule::drive(
+                &key,
+                cadence,
+                first,
+                &this.clock,
+                &this.soft,
+                this.max_runs,
+                job,
+                persist,
+            )
+            .await;
+        });
+    }
+
+    async fn check(&self, key: &str, target: &Target) -> RunOutcome {
+        let outcome = match self.pipeline.check(target).await {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::error!(schedule = key, error = %e, "check could not be recorded");
+                self.stats.failures.fetch_add(1, Ordering::Relaxed);
+                return RunOutcome::Failed;
+            }
+        };
+        self.stats.checks.fetch_add(1, Ordering::Relaxed);
+        let run = match outcome.stored {
+            Stored::New { .. } | Stored::Changed { .. } => {
+                self.stats.changes.fetch_add(1, Ordering::Relaxed);
+                RunOutcome::Changed
+            }
+            Stored::Unchanged | Stored::NotModified => RunOutcome::Unchanged,
+            Stored::Failed => {
+                self.stats.failures.fetch_add(1, Ordering::Relaxed);
+                RunOutcome::Failed
+            }
+        };
+        self.record_run(key, outcome.reason.clone()).await;
+        run
+    }
+
+    fn spawn_discovered(&self, d: Discovered) {
+        let Ok(url) = url::Url::parse(&d.url) else {
+            return;
+        };
+        let target = Target {
+            document_id: d.document_id,
+            source: d.feed.clone(),
+            url,
+            extract: ExtractOptions::default(),
+        };
+        let cadence = Cadence::Adaptive {
+            policy: self.config.adaptive.clone(),
+            interval: self.config.adaptive.min,
+            discovered: d.discovered_at,
+        };
+        self.spawn_checks(format!("document:{}", d.document_id), cadence, target);
+    }
+
+    async fn feed_loop(&self, feed: feeds::Feed) {
+        let key = format!("feed:{}", feed.name);
+        let Some(_claim) = self.guards.claim(&key) else {
+            return;
+        };
+        let mut cadence = Cadence::Cron {
+            schedule: feed.schedule.clone(),
+            jitter: self.config.jitter,
+        };
+        let Some(first) = self.first_due(&key, &mut cadence).await else {
+            return;
+        };
+        let persist = self.persister(&key);
+        let job = |_due| {
+            let (this, feed, key) = (self.clone(), feed.clone(), key.clone());
+            async move {
+                let polled = tokio::select! {
+                    _ = this.hard.cancelled() => return RunOutcome::Failed,
+                    p = this.discovery.poll(&feed) => p,
+                };
+                match polled {
+                    Ok(found) => {
+                        this.record_run(&key, None).await;
+                        let changed = !found.is_empty();
+                        for d in found {
+                            this.spawn_discovered(d);
+                        }
+                        if changed {
+                            this.refresh_counts().await;
+                            RunOutcome::Changed
+                        } else {
+                            RunOutcome::Unchanged
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(feed = %feed.name, error = %e, "feed poll failed");
+                        this.stats.failures.fetch_add(1, Ordering::Relaxed);
+                        this.record_run(&key, Some(e.to_string())).await;
+                        RunOutcome::Failed
+                    }
+                }
+            }
+        };
+        schedule::drive(
+            &key,
+            cadence,
+            first,
+            &self.clock,
+            &self.soft,
+            self.max_runs,
+            job,
+            persist,
+        )
+        .await;
+    }
+
+    /// Stops this configuration's schedules: no new runs, `deadline` for
+    /// the running ones, then the rest dropped. False if the deadline passed.
+    async fn stop(&self, deadline: Duration) -> bool {
+        self.soft.cancel();
+        self.tracker.close();
+        if tokio::time::timeout(deadline, self.tracker.wait())
+            .await
+            .is_ok()
+        {
+            return true;
+        }
+        self.hard.cancel();
+        self.tracker.wait().await;
+        false
+    }
+}
+
+/// Builds the parts of one configuration's run.
+fn context(
+    config: Config,
+    store: Arc<Mutex<Store>>,
+    stats: Arc<Stats>,
+    guards: Guards,
+    opts: &RunOptions,
+    clock: &Clock,
+    shutdown: &CancellationToken,
+) -> Result<Ctx, DaemonError> {
+    let fetcher = Fetcher::new(&config.user_agent, &config.fetch)?;
+    let polite = Polite::new(
+        fetcher.clone(),
+        config.politeness.clone(),
+        &config.user_agent,
+        config.fetch.concurrency,
+    );
+    let pipeline = Pipeline::new(fetcher, store.clone()).with_politeness(polite.clone());
+    let discovery = Discovery::new(polite, store.clone());
+    Ok(Ctx {
+        config: Arc::new(config),
+        pipeline,
+        discovery,
+        store,
+        stats,
+        guards,
+        clock: clock.clone(),
+        max_runs: opts.max_checks_per_source,
+        soft: shutdown.child_token(),
+        hard: CancellationToken::new(),
+        tracker: TaskTracker::new(),
+    })
+}
+
+/// Waits for the next SIGHUP (never, where there are no signals).
+async fn hangup(sig: &mut Option<tokio::signal::unix::Signal>) {
+    match sig {
+        Some(s) => {
+            if s.recv().await.is_none() {
+                std::future::pending::<()>().await
+            }
+        }
+        None => std::future::pending().await,
+    }
+}
+
 /// Runs the daemon until `shutdown` is cancelled (or, with
-/// `max_checks_per_source`, until every source has had its checks).
+/// `max_checks_per_source`, until every schedule has had its runs).
+///
+/// `READY=1` is sent once the config is valid and the database open. SIGHUP
+/// reloads the config file: a valid one replaces the running schedules
+/// (after the running checks finish); an invalid one is logged and the old
+/// one kept.
 pub async fn run(
     config: &Config,
     shutdown: CancellationToken,
     opts: RunOptions,
 ) -> Result<(), DaemonError> {
-    let pipeline = pipeline_for(config).await?;
-    let targets = pipeline.targets(config).await?;
-    let permits = Arc::new(Semaphore::new(config.fetch.concurrency.max(1)));
-    let tracker = TaskTracker::new();
+    run_with_clock(config, shutdown, opts, Clock::System).await
+}
+
+/// [`run`] with schedules following `clock` (tests pass a clock driven by
+/// tokio's paused time).
+pub async fn run_with_clock(
+    config: &Config,
+    shutdown: CancellationToken,
+    opts: RunOptions,
+    clock: Clock,
+) -> Result<(), DaemonError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let store = open_store(config.database.clone()).await?;
+    let stats = Arc::new(Stats::default());
+    let guards = Guards::default();
+    let mut hup = signal(SignalKind::hangup()).ok();
+    let mut ctx = context(
+        config.clone(),
+        store.clone(),
+        stats.clone(),
+        guards.clone(),
+        &opts,
+        &clock,
+        &shutdown,
+    )?;
+    ctx.start().await?;
     tracing::info!(
-        sources = targets.len(),
+        sources = config.sources.len(),
+        feeds = config.feeds.len(),
         database = %config.database.display(),
         "claimwatch running"
     );
-    for (target, source) in targets.into_iter().zip(config.sources.iter()) {
-        let schedule = source.schedule.clone();
-        let (pipeline, permits, shutdown) = (pipeline.clone(), permits.clone(), shutdown.clone());
-        let max = opts.max_checks_per_source;
-        tracker.spawn(async move {
-            let mut checks = 0u32;
-            while max.is_none_or(|m| checks < m) {
-                if !sleep_until_due(&schedule, &shutdown).await {
-                    break;
-                }
-                let _permit = permits.acquire().await;
-                // A started check runs to completion: shutdown is only
-                // observed between checks, so no write is cut short.
-                if let Err(e) = pipeline.check(&target).await {
-                    tracing::error!(source = %target.source, error = %e, "check could not be recorded");
-                }
-                checks += 1;
-            }
-        });
-    }
-    tracker.close();
-    tokio::select! {
-        _ = tracker.wait() => return Ok(()),
-        _ = shutdown.cancelled() => {}
-    }
-    tracing::info!("stopping: waiting for in-flight checks");
-    match tokio::time::timeout(opts.drain_deadline, tracker.wait()).await {
-        Ok(()) => Ok(()),
-        Err(_) => Err(DaemonError::DrainTimeout(opts.drain_deadline)),
-    }
-}
+    systemd::ready(&stats.line());
 
-/// Sleeps until the schedule's next occurrence; false if shutdown came first
-/// or the schedule has no next occurrence.
-async fn sleep_until_due(schedule: &Schedule, shutdown: &CancellationToken) -> bool {
-    let now = Utc::now();
-    let Some(next) = schedule.next_after(now) else {
-        return false;
-    };
-    let wait = (next - now).to_std().unwrap_or(Duration::ZERO);
-    tokio::select! {
-        _ = shutdown.cancelled() => false,
-        _ = tokio::time::sleep(wait) => true,
+    let watchdog_stop = CancellationToken::new();
+    if let Some(interval) = systemd::watchdog_interval() {
+        let store = store.clone();
+        let healthy = move || {
+            let store = store.clone();
+            async move {
+                // Healthy means a check could record its result now: the
+                // write lock can be taken (and is released at once).
+                let probe = with_conn(&store, "watchdog probe", |c| {
+                    c.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+                });
+                matches!(tokio::time::timeout(interval / 2, probe).await, Ok(Some(_)))
+            }
+        };
+        tokio::spawn(systemd::watchdog(
+            interval,
+            stats.clone(),
+            healthy,
+            watchdog_stop.clone(),
+        ));
     }
+
+    let result = loop {
+        ctx.tracker.close();
+        tokio::select! {
+            _ = shutdown.cancelled() => {
+                systemd::stopping();
+                tracing::info!("stopping: waiting for in-flight checks");
+                break if ctx.stop(opts.drain_deadline).await {
+                    Ok(())
+                } else {
+                    Err(DaemonError::DrainTimeout(opts.drain_deadline))
+                };
+            }
+            _ = ctx.tracker.wait() => break Ok(()),
+            _ = hangup(&mut hup) => {
+                let new = match Config::load(&config.path) {
+                    Ok(new) => new,
+                    Err(e) => {
+                        tracing::error!("reload failed, keeping the running configuration: {e}");
+                        continue;
+                    }
+                };
+                if new.database != config.database {
+                    tracing::warn!(
+                        database = %new.database.display(),
+                        "a new database path takes effect only after a restart"
+                    );
+                }
+                systemd::reloading();
+                tracing::info!(path = %config.path.display(), "reloading the configuration");
+                if !ctx.stop(opts.drain_deadline).await {
+                    tracing::warn!("checks still running at the reload deadline were abandoned");
+                }
+                let next = context(new, store.clone(), stats.clone(), guards.clone(), &opts, &clock, &shutdown)?;
+                next.start().await?;
+                ctx = next;
+                tracing::info!(
+                    sources = ctx.config.sources.len(),
+                    feeds = ctx.config.feeds.len(),
+                    "configuration reloaded"
+                );
+                systemd::ready(&stats.line());
+            }
+        }
+    };
+    watchdog_stop.cancel();
+    result
 }
 
 /// A token cancelled on SIGTERM or SIGINT (Ctrl-C).
@@ -148,22 +572,17 @@ pub fn shutdown_on_signals() -> CancellationToken {
     let token = CancellationToken::new();
     let t = token.clone();
     tokio::spawn(async move {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            let (Ok(mut term), Ok(mut int)) = (
-                signal(SignalKind::terminate()),
-                signal(SignalKind::interrupt()),
-            ) else {
-                return;
-            };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-            }
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
         }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
         t.cancel();
     });
     token

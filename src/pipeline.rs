@@ -55,11 +55,24 @@ pub struct Outcome {
 pub struct Pipeline {
     fetcher: Fetcher,
     store: Arc<Mutex<Store>>,
+    /// Robots.txt, rate limits and retries (the daemon); `None` fetches
+    /// directly (one-shot checks).
+    polite: Option<crate::polite::Polite>,
 }
 
 impl Pipeline {
     pub fn new(fetcher: Fetcher, store: Arc<Mutex<Store>>) -> Pipeline {
-        Pipeline { fetcher, store }
+        Pipeline {
+            fetcher,
+            store,
+            polite: None,
+        }
+    }
+
+    /// Fetches through `polite` from now on.
+    pub fn with_politeness(mut self, polite: crate::polite::Polite) -> Pipeline {
+        self.polite = Some(polite);
+        self
     }
 
     /// The store, for callers that need to read it.
@@ -129,7 +142,10 @@ impl Pipeline {
         let state = self.blocking(move |s| s.document_state(doc)).await?;
         let started_at = Utc::now();
         let clock = Instant::now();
-        let fetched = self.fetcher.fetch(&target.url, &state.validators).await;
+        let fetched = match &self.polite {
+            Some(p) => p.fetch(&target.url, &state.validators).await,
+            None => self.fetcher.fetch(&target.url, &state.validators).await,
+        };
         let duration_ms = clock.elapsed().as_millis() as i64;
         let base = CheckRecord {
             document_id: doc,

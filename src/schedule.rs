@@ -1,16 +1,42 @@
-//! When each source is checked: cron expressions with an optional time zone.
+//! When each source is checked: cron expressions with an optional time zone,
+//! jitter, adaptive re-checks for discovered articles, the next due time kept
+//! across restarts, and the loop that waits for it.
 //!
 //! claimwatch computes each next run itself from the cron expression with
 //! croner (the cron engine tokio-cron-scheduler is built on) and sleeps until
-//! then. Every occurrence is computed afresh in the named zone, so a DST change
-//! never shifts the schedule, and nothing polls between runs.
+//! then, instead of using tokio-cron-scheduler, whose faults it must not
+//! inherit:
+//!
+//! - **Overlap**: tokio-cron-scheduler spawns every tick, so a slow job runs
+//!   several copies at once. Here each schedule is one loop that computes its
+//!   next due time only after the run finished, and a [`Guards`] claim keeps a
+//!   second loop for the same key from starting at all.
+//! - **Shutdown**: its `shutdown()` returns at once and leaves running jobs
+//!   detached. Here every loop races its sleep against a cancellation token
+//!   and never cuts a run short; the daemon waits for the loops with a
+//!   deadline.
+//! - **DST**: it captures the zone offset once, at job creation, so jobs drift
+//!   by an hour after a DST change. Here every occurrence is computed afresh
+//!   in the named zone ([`Schedule::next_after`]).
+//! - **Six fields only**: croner is configured with optional seconds, so the
+//!   standard five-field crontab works as well.
+//! - **Polling**: it wakes every 500 ms to look for due jobs. Here a loop
+//!   sleeps exactly until its due time and uses no CPU in between.
+//!
+//! The decisions (next due time, jitter, adaptive intervals, resuming after a
+//! restart) are pure functions; [`drive`] is the loop around them, written
+//! against [`Clock`] and `tokio::time` so tests run it under a paused clock.
 
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 use croner::parser::{CronParser, Seconds};
+use tokio_util::sync::CancellationToken;
 
 /// A parsed cron schedule: five fields (minute precision) or six (seconds
 /// first), evaluated in a time zone (UTC when none is given).
@@ -78,6 +104,370 @@ impl Schedule {
                 .map(|t| t.with_timezone(&Utc)),
             None => self.cron.find_next_occurrence(&after, false).ok(),
         }
+    }
+}
+
+/// A small xorshift64* generator: enough to spread runs, no `rand` needed.
+/// Seeded from a key and a salt through blake3, so a run's jitter is
+/// reproducible in tests and different for every schedule and due time.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator seeded from `key` and `salt` (e.g. a due time).
+    pub fn seeded(key: &str, salt: i64) -> Rng {
+        let mut h = blake3::Hasher::new();
+        h.update(key.as_bytes());
+        h.update(&salt.to_le_bytes());
+        let bytes = h.finalize();
+        let mut seed = [0u8; 8];
+        seed.copy_from_slice(&bytes.as_bytes()[..8]);
+        // xorshift must never hold zero.
+        Rng(u64::from_le_bytes(seed) | 1)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A duration in `[0, bound]`, at millisecond resolution.
+    pub fn jitter(&mut self, bound: Duration) -> Duration {
+        let ms = bound.as_millis() as u64;
+        if ms == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_millis(self.next_u64() % (ms + 1))
+    }
+}
+
+/// The next due time of a cron schedule after `after`, pushed later by a
+/// random jitter of at most `jitter` so that many sources on the same
+/// schedule do not all hit the network in the same second.
+pub fn next_due(
+    schedule: &Schedule,
+    after: DateTime<Utc>,
+    jitter: Duration,
+    rng: &mut Rng,
+) -> Option<DateTime<Utc>> {
+    let next = schedule.next_after(after)?;
+    // Never more than a tenth of the gap to the following occurrence, so
+    // jitter spreads runs without ever making one skip its slot.
+    let bound = match schedule.next_after(next) {
+        Some(following) => jitter.min((following - next).to_std().unwrap_or_default() / 10),
+        None => jitter,
+    };
+    Some(next + chrono::Duration::from_std(rng.jitter(bound)).unwrap_or_default())
+}
+
+/// When a schedule should first run after a start, given the due time stored
+/// by the previous run of the daemon.
+///
+/// A stored time still ahead is kept (or an earlier occurrence of a schedule
+/// that changed meanwhile), so a restart does not refetch everything at once. A stored time already past (the daemon was down) runs
+/// once soon, spread over `spread`; missed occurrences are not replayed.
+/// Without a stored time the schedule starts at its next occurrence.
+pub fn resume_due(
+    stored: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    spread: Duration,
+    rng: &mut Rng,
+    fresh: impl FnOnce(&mut Rng) -> Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    match stored {
+        Some(due) if due > now => Some(fresh(rng).map_or(due, |f| f.min(due))),
+        Some(_) => Some(now + chrono::Duration::from_std(rng.jitter(spread)).unwrap_or_default()),
+        None => fresh(rng),
+    }
+}
+
+/// Re-check intervals for discovered articles: often while fresh, backing
+/// off while nothing changes, back to often on a change, and no more checks
+/// once the article is old.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adaptive {
+    /// The interval of a fresh or just-changed article.
+    pub min: Duration,
+    /// The longest interval backing off can reach.
+    pub max: Duration,
+    /// Multiplier per unchanged check (e.g. 1.2).
+    pub factor: f64,
+    /// Stop checking an article this long after it was discovered.
+    pub stop_after: Duration,
+}
+
+impl Default for Adaptive {
+    fn default() -> Self {
+        Adaptive {
+            min: Duration::from_secs(10 * 60),
+            max: Duration::from_secs(6 * 3600),
+            factor: 1.2,
+            stop_after: Duration::from_secs(14 * 86_400),
+        }
+    }
+}
+
+impl Adaptive {
+    /// The interval after a check, given the interval before it.
+    pub fn next_interval(&self, current: Duration, changed: bool) -> Duration {
+        if changed {
+            return self.min;
+        }
+        current
+            .mul_f64(self.factor.max(1.0))
+            .clamp(self.min, self.max.max(self.min))
+    }
+
+    /// Whether an article discovered at `discovered` is still checked at `now`.
+    pub fn is_live(&self, discovered: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        (now - discovered)
+            .to_std()
+            .is_ok_and(|age| age < self.stop_after)
+            || now < discovered
+    }
+}
+
+/// What a run tells its schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// New content was stored.
+    Changed,
+    /// The content was as before (or the server said so).
+    Unchanged,
+    /// The run failed; it was recorded.
+    Failed,
+}
+
+/// How a schedule picks its due times.
+// One per schedule task, built once: boxing the schedule would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Cadence {
+    /// A cron schedule plus jitter.
+    Cron {
+        schedule: Schedule,
+        jitter: Duration,
+    },
+    /// An adaptive interval, for an article discovered at `discovered`.
+    Adaptive {
+        policy: Adaptive,
+        interval: Duration,
+        discovered: DateTime<Utc>,
+    },
+}
+
+impl Cadence {
+    /// The due time after a run that ended at `finished`; `None` ends the
+    /// schedule (an adaptive article grew too old, or a cron expression has
+    /// no further occurrence).
+    pub fn after_run(
+        &mut self,
+        key: &str,
+        finished: DateTime<Utc>,
+        outcome: RunOutcome,
+    ) -> Option<DateTime<Utc>> {
+        let mut rng = Rng::seeded(key, finished.timestamp_millis());
+        match self {
+            Cadence::Cron { schedule, jitter } => next_due(schedule, finished, *jitter, &mut rng),
+            Cadence::Adaptive {
+                policy,
+                interval,
+                discovered,
+            } => {
+                *interval = policy.next_interval(*interval, outcome == RunOutcome::Changed);
+                let due = finished + chrono::Duration::from_std(*interval).ok()?;
+                policy.is_live(*discovered, due).then_some(due)
+            }
+        }
+    }
+
+    /// The adaptive interval, to be stored with the due time.
+    pub fn interval(&self) -> Option<Duration> {
+        match self {
+            Cadence::Cron { .. } => None,
+            Cadence::Adaptive { interval, .. } => Some(*interval),
+        }
+    }
+}
+
+/// Wall-clock time for schedules. `System` is the real clock; `Tokio` derives
+/// the wall time from `tokio::time`, so that under a paused test clock cron
+/// schedules advance exactly as far as the runtime's virtual time.
+#[derive(Debug, Clone)]
+pub enum Clock {
+    System,
+    Tokio {
+        wall: DateTime<Utc>,
+        at: tokio::time::Instant,
+    },
+}
+
+impl Clock {
+    /// A clock that reads `wall` now and advances with tokio's time.
+    pub fn tokio_at(wall: DateTime<Utc>) -> Clock {
+        Clock::Tokio {
+            wall,
+            at: tokio::time::Instant::now(),
+        }
+    }
+
+    /// The current wall-clock time.
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Tokio { wall, at } => {
+                *wall + chrono::Duration::from_std(at.elapsed()).unwrap_or_default()
+            }
+        }
+    }
+
+    /// Sleeps until the wall clock reads `due`. Returns false if `shutdown`
+    /// came first. A wall clock set back while sleeping is noticed on waking
+    /// and slept out, so a run never starts early.
+    pub async fn sleep_until(&self, due: DateTime<Utc>, shutdown: &CancellationToken) -> bool {
+        loop {
+            let now = self.now();
+            if now >= due {
+                return !shutdown.is_cancelled();
+            }
+            let wait = (due - now).to_std().unwrap_or(Duration::ZERO);
+            tokio::select! {
+                _ = shutdown.cancelled() => return false,
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+}
+
+/// Keys whose schedule loop is running. A loop holds its key's claim for as
+/// long as it runs, so two loops (after a reload, or a document found by two
+/// feeds) can never check the same thing at once.
+#[derive(Debug, Clone, Default)]
+pub struct Guards(Arc<Mutex<HashSet<String>>>);
+
+/// A held claim; dropping it releases the key.
+#[derive(Debug)]
+pub struct Claim {
+    guards: Guards,
+    key: String,
+}
+
+impl Guards {
+    /// Claims `key`, or `None` when a loop for it is already running.
+    pub fn claim(&self, key: &str) -> Option<Claim> {
+        let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        set.insert(key.to_string()).then(|| Claim {
+            guards: self.clone(),
+            key: key.to_string(),
+        })
+    }
+
+    /// Whether `key` is claimed.
+    pub fn is_claimed(&self, key: &str) -> bool {
+        let set = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        set.contains(key)
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        let mut set = self.guards.0.lock().unwrap_or_else(|p| p.into_inner());
+        set.remove(&self.key);
+    }
+}
+
+/// One schedule's loop: sleep until due, run, compute the next due time from
+/// when the run finished, store it, repeat; until shutdown, the end of the
+/// cadence, or `max_runs`.
+///
+/// The run is awaited inside the loop, so runs of one schedule never overlap,
+/// and shutdown is only observed between runs, so a started run finishes.
+/// `persist` is called with every new due time before sleeping for it, so a
+/// restart resumes from there. Returns the number of runs.
+#[allow(clippy::too_many_arguments)]
+pub async fn drive<J, JF, P, PF>(
+    key: &str,
+    mut cadence: Cadence,
+    first_due: DateTime<Utc>,
+    clock: &Clock,
+    shutdown: &CancellationToken,
+    max_runs: Option<u32>,
+    mut job: J,
+    mut persist: P,
+) -> u32
+where
+    J: FnMut(DateTime<Utc>) -> JF,
+    JF: Future<Output = RunOutcome>,
+    P: FnMut(DateTime<Utc>, Option<Duration>) -> PF,
+    PF: Future<Output = ()>,
+{
+    let mut due = first_due;
+    let mut runs = 0u32;
+    while max_runs.is_none_or(|m| runs < m) {
+        if !clock.sleep_until(due, shutdown).await {
+            break;
+        }
+        let outcome = job(due).await;
+        runs += 1;
+        let Some(next) = cadence.after_run(key, clock.now(), outcome) else {
+            tracing::info!(schedule = key, "schedule finished");
+            break;
+        };
+        due = next;
+        persist(due, cadence.interval()).await;
+    }
+    runs
+}
+
+/// The stored state of schedules (table `schedule_state`).
+pub mod state {
+    use super::*;
+    use rusqlite::{Connection, OptionalExtension, params};
+
+    /// The stored next due time and adaptive interval of `key`.
+    pub fn load(
+        conn: &Connection,
+        key: &str,
+    ) -> rusqlite::Result<Option<(DateTime<Utc>, Option<Duration>)>> {
+        let row: Option<(String, Option<i64>)> = conn
+            .query_row(
+                "SELECT next_due_at, interval_s FROM schedule_state WHERE key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        Ok(row.and_then(|(due, interval)| {
+            let due = DateTime::parse_from_rfc3339(&due).ok()?.with_timezone(&Utc);
+            Some((due, interval.map(|s| Duration::from_secs(s.max(0) as u64))))
+        }))
+    }
+
+    /// Stores the next due time (and adaptive interval) of `key`.
+    pub fn save(
+        conn: &Connection,
+        key: &str,
+        due: DateTime<Utc>,
+        interval: Option<Duration>,
+        now: DateTime<Utc>,
+    ) -> rusqlite::Result<()> {
+        conn.execute(
+            "INSERT INTO schedule_state (key, next_due_at, interval_s, updated_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (key) DO UPDATE SET next_due_at = excluded.next_due_at,
+                 interval_s = excluded.interval_s, updated_at = excluded.updated_at",
+            params![
+                key,
+                crate::store::timestamp(due),
+                interval.map(|d| d.as_secs() as i64),
+                crate::store::timestamp(now)
+            ],
+        )?;
+        Ok(())
     }
 }
 

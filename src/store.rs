@@ -15,6 +15,10 @@ use crate::fetch::Validators;
 /// The migrations, in order. Never edit one that has shipped: add a new file.
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
+    (
+        "0004_schedule",
+        include_str!("../migrations/0004_schedule.sql"),
+    ),
     ("0005_views", include_str!("../migrations/0005_views.sql")),
 ];
 
