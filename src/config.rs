@@ -74,6 +74,8 @@ struct RawConfig {
     story: RawStory,
     #[serde(default)]
     sources: Vec<RawSource>,
+    #[serde(default)]
+    report: crate::email::settings::RawReport,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +131,8 @@ pub struct Config {
     pub fetch: FetchSettings,
     pub story: Story,
     pub sources: Vec<Source>,
+    /// Reports beyond the log (`[report.email]`).
+    pub report: crate::email::ReportSettings,
 }
 
 /// Limits for every HTTP fetch.
@@ -301,7 +305,11 @@ impl Config {
             });
         }
 
+        let report = crate::email::settings::validate(&raw.report, base)
+            .map_err(|e| v.err(e.span, &e.key, &e.message))?;
+
         Ok(Config {
+            report,
             path: path.to_path_buf(),
             database,
             user_agent: raw

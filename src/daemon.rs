@@ -50,6 +50,8 @@ pub enum DaemonError {
     Pipeline(#[from] PipelineError),
     #[error("in-flight checks did not finish within {0:?}")]
     DrainTimeout(Duration),
+    #[error("cannot start email reports: {0}")]
+    Email(#[from] crate::email::EmailError),
 }
 
 /// Opens the store named by the config on a blocking thread.
@@ -92,6 +94,17 @@ pub async fn run(
     let targets = pipeline.targets(config).await?;
     let permits = Arc::new(Semaphore::new(config.fetch.concurrency.max(1)));
     let tracker = TaskTracker::new();
+    // Email reports: the sender drains the outbox; source tasks wake it
+    // after a check that stored a change. It stops after the sources.
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let email_stop = shutdown.child_token();
+    let email_task = match &config.report.email {
+        Some(s) => {
+            let sender = crate::email::Sender::new(pipeline.store().clone(), s)?;
+            Some(tokio::spawn(sender.run(wake.clone(), email_stop.clone())))
+        }
+        None => None,
+    };
     tracing::info!(
         sources = targets.len(),
         database = %config.database.display(),
@@ -100,6 +113,7 @@ pub async fn run(
     for (target, source) in targets.into_iter().zip(config.sources.iter()) {
         let schedule = source.schedule.clone();
         let (pipeline, permits, shutdown) = (pipeline.clone(), permits.clone(), shutdown.clone());
+        let wake = wake.clone();
         let max = opts.max_checks_per_source;
         tracker.spawn(async move {
             let mut checks = 0u32;
@@ -110,23 +124,36 @@ pub async fn run(
                 let _permit = permits.acquire().await;
                 // A started check runs to completion: shutdown is only
                 // observed between checks, so no write is cut short.
-                if let Err(e) = pipeline.check(&target).await {
-                    tracing::error!(source = %target.source, error = %e, "check could not be recorded");
+                match pipeline.check(&target).await {
+                    Ok(o) if matches!(o.stored, crate::store::Stored::Changed { .. }) => {
+                        wake.notify_one()
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::error!(source = %target.source, error = %e, "check could not be recorded")
+                    }
                 }
                 checks += 1;
             }
         });
     }
     tracker.close();
-    tokio::select! {
-        _ = tracker.wait() => return Ok(()),
-        _ = shutdown.cancelled() => {}
+    let result = tokio::select! {
+        _ = tracker.wait() => Ok(()),
+        _ = shutdown.cancelled() => {
+            tracing::info!("stopping: waiting for in-flight checks");
+            match tokio::time::timeout(opts.drain_deadline, tracker.wait()).await {
+                Ok(()) => Ok(()),
+                Err(_) => Err(DaemonError::DrainTimeout(opts.drain_deadline)),
+            }
+        }
+    };
+    email_stop.cancel();
+    if let Some(task) = email_task {
+        let grace = crate::email::SHUTDOWN_GRACE + Duration::from_secs(1);
+        let _ = tokio::time::timeout(grace, task).await;
     }
-    tracing::info!("stopping: waiting for in-flight checks");
-    match tokio::time::timeout(opts.drain_deadline, tracker.wait()).await {
-        Ok(()) => Ok(()),
-        Err(_) => Err(DaemonError::DrainTimeout(opts.drain_deadline)),
-    }
+    result
 }
 
 /// Sleeps until the schedule's next occurrence; false if shutdown came first

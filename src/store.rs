@@ -13,7 +13,10 @@ use crate::extract::Article;
 use crate::fetch::Validators;
 
 /// The migrations, in order. Never edit one that has shipped: add a new file.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/0001_init.sql")),
+    ("0003_outbox", include_str!("../migrations/0003_outbox.sql")),
+];
 
 /// Errors from the store, naming the database file.
 #[derive(Debug, thiserror::Error)]
