@@ -727,3 +727,67 @@ fn an_inline_password_is_a_config_error_naming_the_line() {
     assert!(err.contains(":9: report.email.password:"), "{err}");
     assert!(!err.contains("hunter2"));
 }
+
+/// The whole daemon against the bundled demo site: checks store changes,
+/// the daemon wakes the sender, reports arrive while it runs, and when it
+/// stops every change has been emailed or is still queued, none lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_emails_the_changes_it_finds_on_the_demo_site() {
+    captured_logs();
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let site = claimwatch::demo::DemoSite::start().await.unwrap();
+    let path = claimwatch::demo::write_config(dir.path(), &site, "* * * * * *").unwrap();
+    std::fs::write(dir.path().join("pw"), PASSWORD).unwrap();
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!(
+        "\n[report.email]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n\
+         username = \"{USER}\"\npassword_file = \"pw\"\nfrom = \"cw@claimwatch.example\"\n\
+         to = [\"desk@news.example\"]\ndigest = \"0\"\n"
+    ));
+    std::fs::write(&path, text).unwrap();
+    let config = Config::load(&path).unwrap();
+    let server = SmtpServer::start(&dir.path().join("mail"), port, Some((USER, PASSWORD)));
+
+    let opts = claimwatch::daemon::RunOptions {
+        max_checks_per_source: Some(claimwatch::demo::DEMO_CHECKS),
+        ..Default::default()
+    };
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    tokio::time::timeout(
+        Duration::from_secs(60),
+        claimwatch::daemon::run(&config, shutdown, opts),
+    )
+    .await
+    .expect("the demo run ends")
+    .unwrap();
+    let during_run = server.messages().len();
+    assert!(during_run >= 1, "reports were sent while the daemon ran");
+
+    // Whatever was still queued when it stopped goes out next time.
+    let store = Arc::new(Mutex::new(Store::open(&config.database).unwrap()));
+    let sender = Sender::new(store.clone(), config.report.email.as_ref().unwrap()).unwrap();
+    while sender.step(Utc::now()).await.unwrap().attempted.is_some() {}
+
+    let (changes, sent): (i64, i64) = store
+        .lock()
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT (SELECT count(*) FROM changes),
+                    (SELECT count(*) FROM outbox WHERE state = 'sent')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(changes >= 3, "the demo timeline changes every outlet");
+    assert_eq!(sent, changes, "every change emailed exactly once");
+    let all: String = server
+        .messages()
+        .iter()
+        .map(|m| m.part("text/plain").to_string())
+        .collect();
+    assert!(all.contains("harbor-ledger - "), "{all}");
+    assert!(all.contains("[-$50-]{+$40+}"), "{all}");
+    drop(site);
+}

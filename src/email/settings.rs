@@ -5,6 +5,22 @@
 //! `password_file` (e.g. a systemd `LoadCredential=` file) or `password_env`,
 //! and read only when a mailer is built, so `config check` works where the
 //! credential is not readable.
+//!
+//! ```toml
+//! [report.email]
+//! host = "smtp.example.org"
+//! port = 587                      # default: 587 starttls, 465 tls, 25 none
+//! tls = "starttls"                # "starttls" | "tls" | "none" (loopback only)
+//! username = "claimwatch"
+//! password_file = "/run/credentials/claimwatch.service/smtp-password"
+//! # password_env = "CLAIMWATCH_SMTP_PASSWORD"
+//! from = "claimwatch <claimwatch@example.org>"
+//! to = ["desk@example.org"]
+//! subject_prefix = "[claimwatch]"
+//! digest = "30m"                  # at most one email per window; "0": one per check
+//! min_significance = "text"       # "text" | "headline" | "claims"
+//! timeout = "30s"                 # per SMTP command
+//! ```
 
 use std::fmt;
 use std::ops::Range;
