@@ -168,6 +168,22 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Report commands.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+    /// Email reports not yet delivered: pending and failed, with last errors.
+    Outbox {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Send a test message through the configured SMTP server.
+    TestEmail,
 }
 
 #[derive(Debug, Subcommand)]
@@ -373,6 +389,19 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         } => {
             let config = load(&cli)?;
             print!("{}", config.summary());
+            Ok(exit::OK)
+        }
+        Command::Report {
+            command: ReportCommand::TestEmail,
+        } => {
+            let config = load(&cli)?;
+            let done = runtime()?.block_on(crate::email::commands::test_email(&config))?;
+            println!("{done}");
+            Ok(exit::OK)
+        }
+        Command::Outbox { json } => {
+            let config = load(&cli)?;
+            print!("{}", crate::email::commands::list_outbox(&config, *json)?);
             Ok(exit::OK)
         }
     }

@@ -79,6 +79,8 @@ struct RawConfig {
     feeds: Vec<crate::feeds::RawFeed>,
     #[serde(default)]
     politeness: crate::polite::RawPoliteness,
+    #[serde(default)]
+    report: crate::email::settings::RawReport,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -146,6 +148,8 @@ pub struct Config {
     /// Re-check intervals of discovered articles.
     pub adaptive: crate::schedule::Adaptive,
     pub politeness: crate::polite::Politeness,
+    /// Reports beyond the log (`[report.email]`).
+    pub report: crate::email::ReportSettings,
 }
 
 /// Limits for every HTTP fetch.
@@ -352,8 +356,11 @@ impl Config {
             )?,
         };
         let politeness = crate::polite::Politeness::from_raw(&v, &raw.politeness)?;
+        let report = crate::email::settings::validate(&raw.report, base)
+            .map_err(|e| v.err(e.span, &e.key, &e.message))?;
 
         Ok(Config {
+            report,
             path: path.to_path_buf(),
             database,
             user_agent: raw

@@ -63,6 +63,8 @@ pub enum DaemonError {
     Pipeline(#[from] PipelineError),
     #[error("in-flight checks did not finish within {0:?}")]
     DrainTimeout(Duration),
+    #[error(transparent)]
+    Email(#[from] crate::email::EmailError),
 }
 
 /// Opens the store named by the config on a blocking thread.
@@ -135,6 +137,8 @@ struct Ctx {
     /// Cancelled when the drain deadline passes: running checks are dropped.
     hard: CancellationToken,
     tracker: TaskTracker,
+    /// Wakes the email sender after a check that stored a change.
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl Ctx {
@@ -302,6 +306,9 @@ impl Ctx {
         let run = match outcome.stored {
             Stored::New { .. } | Stored::Changed { .. } => {
                 self.stats.changes.fetch_add(1, Ordering::Relaxed);
+                if matches!(outcome.stored, Stored::Changed { .. }) {
+                    self.wake.notify_one();
+                }
                 RunOutcome::Changed
             }
             Stored::Unchanged | Stored::NotModified => RunOutcome::Unchanged,
@@ -414,6 +421,7 @@ fn context(
     opts: &RunOptions,
     clock: &Clock,
     shutdown: &CancellationToken,
+    wake: &Arc<tokio::sync::Notify>,
 ) -> Result<Ctx, DaemonError> {
     let fetcher = Fetcher::new(&config.user_agent, &config.fetch)?;
     let polite = Polite::new(
@@ -436,6 +444,7 @@ fn context(
         soft: shutdown.child_token(),
         hard: CancellationToken::new(),
         tracker: TaskTracker::new(),
+        wake: wake.clone(),
     })
 }
 
@@ -479,6 +488,8 @@ pub async fn run_with_clock(
     let stats = Arc::new(Stats::default());
     let guards = Guards::default();
     let mut hup = signal(SignalKind::hangup()).ok();
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let mut email = EmailTask::start(config, &store, &wake)?;
     let mut ctx = context(
         config.clone(),
         store.clone(),
@@ -487,6 +498,7 @@ pub async fn run_with_clock(
         &opts,
         &clock,
         &shutdown,
+        &wake,
     )?;
     ctx.start().await?;
     tracing::info!(
@@ -551,7 +563,11 @@ pub async fn run_with_clock(
                 if !ctx.stop(opts.drain_deadline).await {
                     tracing::warn!("checks still running at the reload deadline were abandoned");
                 }
-                let next = context(new, store.clone(), stats.clone(), guards.clone(), &opts, &clock, &shutdown)?;
+                // The sender restarts with the new settings; what it had
+                // not sent is still in the outbox.
+                email.stop().await;
+                email = EmailTask::start(&new, &store, &wake)?;
+                let next = context(new, store.clone(), stats.clone(), guards.clone(), &opts, &clock, &shutdown, &wake)?;
                 next.start().await?;
                 ctx = next;
                 tracing::info!(
@@ -564,7 +580,42 @@ pub async fn run_with_clock(
         }
     };
     watchdog_stop.cancel();
+    email.stop().await;
     result
+}
+
+/// The email sender, when `[report.email]` is configured: it drains the
+/// outbox, woken after each check that stored a change.
+struct EmailTask {
+    stop: CancellationToken,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl EmailTask {
+    fn start(
+        config: &Config,
+        store: &Arc<Mutex<Store>>,
+        wake: &Arc<tokio::sync::Notify>,
+    ) -> Result<EmailTask, DaemonError> {
+        let stop = CancellationToken::new();
+        let task = match &config.report.email {
+            Some(s) => {
+                let sender = crate::email::Sender::new(store.clone(), s)?;
+                Some(tokio::spawn(sender.run(wake.clone(), stop.clone())))
+            }
+            None => None,
+        };
+        Ok(EmailTask { stop, task })
+    }
+
+    /// Stops the sender, giving a send in progress its grace period.
+    async fn stop(&mut self) {
+        self.stop.cancel();
+        if let Some(task) = self.task.take() {
+            let grace = crate::email::SHUTDOWN_GRACE + Duration::from_secs(1);
+            let _ = tokio::time::timeout(grace, task).await;
+        }
+    }
 }
 
 /// A token cancelled on SIGTERM or SIGINT (Ctrl-C).

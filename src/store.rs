@@ -15,6 +15,7 @@ use crate::fetch::Validators;
 /// The migrations, in order. Never edit one that has shipped: add a new file.
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
+    ("0003_outbox", include_str!("../migrations/0003_outbox.sql")),
     (
         "0004_schedule",
         include_str!("../migrations/0004_schedule.sql"),
