@@ -11,6 +11,7 @@ pub mod demo;
 pub mod extract;
 pub mod fetch;
 pub mod httpd;
+pub mod netguard;
 pub mod pipeline;
 pub mod query;
 pub mod report;
