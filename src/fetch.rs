@@ -221,6 +221,15 @@ impl Fetcher {
                 status: status.as_u16(),
             });
         }
+        if status.is_redirection() {
+            // reqwest hands back a redirect it would not follow (a Location
+            // that is missing or not http/https) as the response itself.
+            let to = header_str(resp.headers(), header::LOCATION).unwrap_or_default();
+            return Err(FetchError::Redirect(format!(
+                "HTTP {} to {to:?}, which is not an http or https URL",
+                status.as_u16()
+            )));
+        }
         if !status.is_success() {
             return Err(FetchError::Status {
                 status: status.as_u16(),
