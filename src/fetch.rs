@@ -511,6 +511,62 @@ mod tests {
         assert!(text.contains("München"));
     }
 
+    /// A loopback server that redirects `/start` to `to` and serves a page
+    /// everywhere else.
+    async fn redirecting(to: &'static str) -> (String, tokio_util::sync::CancellationToken) {
+        use crate::httpd::{self, Request, Response};
+        let listener = httpd::bind_loopback().await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let port = listener.local_addr().unwrap().port();
+        let stop = tokio_util::sync::CancellationToken::new();
+        let handler: httpd::Handler = std::sync::Arc::new(move |req: &Request| {
+            if req.path == "/start" {
+                Response::new(302, "text/plain", "")
+                    .with_header("Location", &to.replace("PORT", &port.to_string()))
+            } else {
+                Response::html("<article><p>Amazon will invest $50 billion.</p></article>")
+            }
+        });
+        tokio::spawn(httpd::serve(listener, handler, stop.clone()));
+        (base, stop)
+    }
+
+    #[tokio::test]
+    async fn guard_checks_every_redirect() {
+        let guarded = Fetcher::new_guarded("t", &FetchSettings::default()).unwrap();
+        // The first hop is an IP literal, let through here by calling past
+        // the first-URL check, so that only the redirect check can refuse.
+        for to in ["http://127.0.0.1:PORT/final", "http://[::1]:PORT/final"] {
+            let (base, _stop) = redirecting(to).await;
+            let url = Url::parse(&format!("{base}/start")).unwrap();
+            let err = guarded
+                .fetch_inner(&url, &Validators::default())
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&err, FetchError::Refused(m) if m.contains("non-public address")),
+                "{err}"
+            );
+        }
+        // A redirect to a name that resolves to loopback: refused after DNS.
+        let (base, _stop) = redirecting("http://localhost:PORT/final").await;
+        let url = Url::parse(&format!("{base}/start")).unwrap();
+        let err = guarded
+            .fetch_inner(&url, &Validators::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, FetchError::Refused(m) if m.contains("resolves only to non-public")),
+            "{err}"
+        );
+        // The unguarded client follows the same redirects.
+        let plain = Fetcher::new("t", &FetchSettings::default()).unwrap();
+        assert!(matches!(
+            plain.fetch(&url, &Validators::default()).await,
+            Ok(Fetched::Page(_))
+        ));
+    }
+
     #[test]
     fn retry_after_seconds() {
         let mut h = HeaderMap::new();

@@ -554,3 +554,68 @@ async fn fifty_megabyte_single_line_is_cut_at_the_default_cap_or_extracted() {
     assert_eq!(c.outcome, "new", "{:?}", c.reason);
     assert!(c.hostile_text.unwrap().len() > 49 * 1024 * 1024);
 }
+
+// ---- the SSRF guard, for URLs claimwatch discovers by itself -------------
+
+mod ssrf {
+    use super::*;
+    use claimwatch::config::FetchSettings;
+    use claimwatch::fetch::{FetchError, Fetched, Fetcher, Validators};
+    use url::Url;
+
+    async fn guarded_fetch(url: &str, allow: bool) -> Result<Fetched, FetchError> {
+        let settings = FetchSettings {
+            allow_private_addresses: allow,
+            timeout: Duration::from_secs(2),
+            ..Default::default()
+        };
+        let f = Fetcher::new_guarded("claimwatch-test", &settings).unwrap();
+        f.fetch(&Url::parse(url).unwrap(), &Validators::default())
+            .await
+    }
+
+    #[tokio::test]
+    async fn loopback_is_refused_for_discovered_urls_unless_allowed() {
+        let server = fixed(httpd::Response::html(ARTICLE)).await;
+        let port = server.base.rsplit(':').next().unwrap().to_string();
+        for url in [
+            format!("{}/a", server.base),
+            format!("http://localhost:{port}/a"),
+            format!("http://[::ffff:127.0.0.1]:{port}/a"),
+            format!("http://0x7f000001:{port}/a"),
+        ] {
+            let err = guarded_fetch(&url, false).await.unwrap_err();
+            assert!(
+                matches!(err, FetchError::Refused(_)),
+                "{url}: expected a refusal, got {err}"
+            );
+            assert!(err.to_string().contains("non-public"), "{err}");
+        }
+        // The config allows it: the same URLs are fetched.
+        for url in [
+            format!("{}/a", server.base),
+            format!("http://localhost:{port}/a"),
+        ] {
+            assert!(
+                matches!(guarded_fetch(&url, true).await, Ok(Fetched::Page(_))),
+                "{url} should be fetched when allowed"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn config_setting_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        let base =
+            "[story]\nname = \"x\"\n[[sources]]\nname = \"a\"\nurl = \"http://127.0.0.1/a\"\n";
+        std::fs::write(&path, base).unwrap();
+        assert!(!Config::load(&path).unwrap().fetch.allow_private_addresses);
+        std::fs::write(
+            &path,
+            format!("[fetch]\nallow_private_addresses = true\n{base}"),
+        )
+        .unwrap();
+        assert!(Config::load(&path).unwrap().fetch.allow_private_addresses);
+    }
+}
