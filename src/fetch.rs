@@ -37,6 +37,8 @@ pub struct Page {
 }
 
 /// What a successful request gave.
+// A page is the common case; boxing it would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Fetched {
     /// 304: the page is as it was.
@@ -453,7 +455,7 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
         if let Some(j) = tag.find("charset=") {
             let val = tag[j + 8..].trim_start_matches(['"', '\'', ' ']);
             let end = val.find(['"', '\'', ' ', '/', ';']).unwrap_or(val.len());
-            if let Some(enc) = Encoding::for_label(val[..end].as_bytes()) {
+            if let Some(enc) = Encoding::for_label(&val.as_bytes()[..end]) {
                 // A page that says UTF-16 in ASCII bytes is not UTF-16.
                 return Some(
                     if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {

@@ -280,7 +280,7 @@ fn survives_sigkill_at_random_moments() {
         // Checks start on whole seconds. Half the kills land at a random
         // moment; the other half just after a second starts, where the
         // checks are connecting, reading, extracting and writing.
-        if rng.next() % 2 == 0 {
+        if rng.next().is_multiple_of(2) {
             std::thread::sleep(Duration::from_millis(rng.range(300, 2600)));
         } else {
             let seconds = rng.range(1, 3);
