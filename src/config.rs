@@ -91,6 +91,7 @@ struct RawFetch {
     max_body_bytes: Option<Spanned<i64>>,
     max_redirects: Option<Spanned<i64>>,
     concurrency: Option<Spanned<i64>>,
+    allow_private_addresses: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -161,6 +162,10 @@ pub struct FetchSettings {
     pub max_redirects: usize,
     /// How many documents are fetched at once in one pass.
     pub concurrency: usize,
+    /// Whether URLs claimwatch discovers by itself (feeds, listing pages)
+    /// may reach loopback, private and other non-public addresses. Off by
+    /// default; configured sources may point anywhere regardless.
+    pub allow_private_addresses: bool,
 }
 
 impl Default for FetchSettings {
@@ -171,6 +176,7 @@ impl Default for FetchSettings {
             max_body_bytes: defaults::MAX_BODY_BYTES,
             max_redirects: defaults::MAX_REDIRECTS,
             concurrency: defaults::CONCURRENCY,
+            allow_private_addresses: false,
         }
     }
 }
@@ -241,6 +247,7 @@ impl Config {
                 .positive(&raw.fetch.concurrency, "fetch.concurrency")?
                 .map(|n| n as usize)
                 .unwrap_or(defaults::CONCURRENCY),
+            allow_private_addresses: raw.fetch.allow_private_addresses.unwrap_or(false),
         };
 
         let default_tz = match &raw.defaults.timezone {
@@ -551,6 +558,40 @@ impl Validator<'_> {
             drop_selectors: drop.clone(),
         })
     }
+}
+
+/// Refuses a config file that holds a secret (`has_secret`: e.g. an SMTP
+/// password written in it) while others than its owner may read it: a
+/// secret in a world- or group-readable file is no secret. The message says
+/// how to fix it. Files without a secret may be readable by anyone.
+pub fn check_secret_permissions(path: &Path, has_secret: bool) -> Result<(), ConfigError> {
+    if !has_secret {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            key: String::new(),
+            message: format!("cannot read the file's permissions: {e}"),
+        })?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(ConfigError {
+                path: path.to_path_buf(),
+                line: None,
+                key: String::new(),
+                message: format!(
+                    "the file contains a secret (a password) but its permissions {mode:04o} let other users read it; \
+                     run `chmod 600 {}` (or move the secret to a password_file or environment variable)",
+                    path.display()
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Parses "90s", "15m", "2h", "1d", "500ms" or a bare number of seconds.

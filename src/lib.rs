@@ -15,6 +15,7 @@ pub mod extract;
 pub mod feeds;
 pub mod fetch;
 pub mod httpd;
+pub mod netguard;
 pub mod outbox;
 pub mod pipeline;
 pub mod polite;

@@ -31,6 +31,13 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    #[error(
+        "database {path} is read-only ({source}): claimwatch must be able to write the file and its folder (check permissions and whether the file system is mounted read-only)"
+    )]
+    ReadOnly {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot create database {path}: {source}")]
     Create {
         path: PathBuf,
@@ -164,18 +171,14 @@ impl Store {
         if !path.exists() {
             create_private(path)?;
         }
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let conn = Connection::open(path).map_err(|source| open_error(path, source))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.configure().map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        store
+            .configure()
+            .map_err(|source| open_error(path, source))?;
         store.migrate()?;
         Ok(store)
     }
@@ -461,6 +464,26 @@ fn store_raw(tx: &rusqlite::Transaction, body: &[u8]) -> rusqlite::Result<i64> {
         params![sha, body.len() as i64, compressed],
     )?;
     Ok(tx.last_insert_rowid())
+}
+
+/// SQLite says only "unable to open database file" when it cannot write a
+/// database; name the real cause when it is a read-only file or mount.
+fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {
+    if let Err(e) = std::fs::OpenOptions::new().write(true).open(path)
+        && matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        )
+    {
+        return StoreError::ReadOnly {
+            path: path.to_path_buf(),
+            source: e,
+        };
+    }
+    StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// Creates an empty file that only its owner may read and write.
