@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, ConfigError};
-use crate::{daemon, dbcare, demo, export, extract, query};
+use crate::{daemon, dbcare, demo, export, inspect, query};
 
 /// Exit statuses.
 pub mod exit {
@@ -113,9 +113,25 @@ pub enum Command {
         json: bool,
     },
     /// The claim timeline (of one document, when given).
+    /// Tracked claims and the outlets carrying them, the story's facts per
+    /// outlet and the conflicts between outlets; with a document, its claim
+    /// timeline.
     Claims {
         /// A document URL or a source name.
         target: Option<String>,
+        /// Only the story's facts per outlet and the conflicts.
+        #[arg(long)]
+        conflicts: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two saved versions of a page: the text diff and the claim
+    /// changes, without a database.
+    Compare {
+        /// The older page (HTML).
+        old: PathBuf,
+        /// The newer page (HTML).
+        new: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -153,6 +169,10 @@ pub enum Command {
         /// The page's URL, to resolve relative links.
         #[arg(long)]
         url: Option<String>,
+        /// Read plain text, one sentence per line, and score each line as a
+        /// claim (one JSON object per line).
+        #[arg(long)]
+        lines: bool,
         /// The HTML file, or - for standard input.
         file: PathBuf,
     },
@@ -333,8 +353,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             since,
             json,
         } => query::cmd::changes(&load(&cli)?, since, target.as_deref(), *json),
-        Command::Claims { target, json } => {
-            query::cmd::claims(&load(&cli)?, target.as_deref(), *json)
+        Command::Claims {
+            target,
+            conflicts,
+            json,
+        } => query::cmd::claims(&load(&cli)?, target.as_deref(), *conflicts, *json),
+        Command::Compare { old, new, json } => {
+            let story = story_if_configured(&cli)?;
+            let c = inspect::compare_pages(&read_input(old)?, &read_input(new)?, &story);
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&c.to_json())?);
+            } else {
+                println!("{}", c.render());
+            }
+            Ok(exit::OK)
         }
         Command::Search {
             query: text,
@@ -358,11 +390,17 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             command: ExportCommand::Html { target, output },
         } => export::html_command(&load(&cli)?, target.as_deref(), output),
         Command::Db { command } => dbcare::command(&load(&cli)?, command),
-        Command::Extract { url, file } => {
-            let html = read_input(file)?;
-            let article =
-                extract::extract(&html, url.as_deref(), &extract::ExtractOptions::default());
-            println!("{}", serde_json::to_string_pretty(&article)?);
+        Command::Extract { url, lines, file } => {
+            let story = story_if_configured(&cli)?;
+            let input = read_input(file)?;
+            if *lines {
+                for line in inspect::score_lines(&input, &story) {
+                    println!("{}", serde_json::to_string(&line)?);
+                }
+            } else {
+                let page = inspect::extract_page(&input, url.as_deref(), &story);
+                println!("{}", serde_json::to_string_pretty(&page)?);
+            }
             Ok(exit::OK)
         }
         Command::Demo { dir } => {
@@ -418,4 +456,14 @@ fn read_input(file: &PathBuf) -> anyhow::Result<String> {
         std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?
     };
     Ok(crate::fetch::decode(&bytes, &Default::default()).0)
+}
+
+/// The story of the config when one is there (its entities and aliases
+/// sharpen claim facets); commands that need no database work without one.
+fn story_if_configured(cli: &Cli) -> anyhow::Result<crate::claims::Story> {
+    if cli.config.exists() {
+        Ok(load(cli)?.story.claims())
+    } else {
+        Ok(crate::claims::Story::default())
+    }
 }

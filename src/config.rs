@@ -115,6 +115,18 @@ struct RawStory {
     /// alias -> canonical entity, e.g. AWS = "Amazon".
     #[serde(default)]
     aliases: toml::Table,
+    /// The story's key facts, whose values are compared across outlets.
+    #[serde(default)]
+    facts: Vec<RawFact>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFact {
+    name: Spanned<String>,
+    #[serde(default)]
+    about: Vec<String>,
+    kind: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,6 +200,19 @@ pub struct Story {
     pub entities: Vec<String>,
     /// (alias, canonical entity)
     pub aliases: Vec<(String, String)>,
+    /// Key facts compared across outlets (`[[story.facts]]`).
+    pub facts: Vec<crate::claims::FactSpec>,
+}
+
+impl Story {
+    /// What the claim engine needs to know of the story.
+    pub fn claims(&self) -> crate::claims::Story {
+        crate::claims::Story {
+            entities: self.entities.clone(),
+            aliases: self.aliases.clone(),
+            facts: self.facts.clone(),
+        }
+    }
 }
 
 /// One configured source: an article to watch.
@@ -276,6 +301,35 @@ impl Config {
                         &format!("story.aliases.{alias}"),
                         "must be a string naming the canonical entity",
                     )),
+                })
+                .collect::<Result<_, _>>()?,
+            facts: raw
+                .story
+                .facts
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let key = |k: &str| format!("story.facts[{i}].{k}");
+                    if f.name.get_ref().trim().is_empty() {
+                        return Err(v.err(f.name.span(), &key("name"), "must not be empty"));
+                    }
+                    let kind = match f.kind.get_ref().as_str() {
+                        "amount" => crate::claims::FactKind::Amount,
+                        "percentage" => crate::claims::FactKind::Percentage,
+                        "date" => crate::claims::FactKind::Date,
+                        other => {
+                            return Err(v.err(
+                                f.kind.span(),
+                                &key("kind"),
+                                &format!("unknown fact kind {other:?}: expected \"amount\", \"percentage\" or \"date\""),
+                            ));
+                        }
+                    };
+                    Ok(crate::claims::FactSpec {
+                        name: f.name.get_ref().trim().to_string(),
+                        about: f.about.clone(),
+                        kind,
+                    })
                 })
                 .collect::<Result<_, _>>()?,
         };

@@ -79,7 +79,7 @@ pub async fn open_store(path: PathBuf) -> Result<Arc<Mutex<Store>>, StoreError> 
 pub async fn pipeline_for(config: &Config) -> Result<Pipeline, DaemonError> {
     let store = open_store(config.database.clone()).await?;
     let fetcher = Fetcher::new(&config.user_agent, &config.fetch)?;
-    Ok(Pipeline::new(fetcher, store))
+    Ok(Pipeline::new(fetcher, store).with_story(config.story.claims()))
 }
 
 /// Runs one check of every source (or of the one named), then returns.
@@ -430,7 +430,9 @@ fn context(
         &config.user_agent,
         config.fetch.concurrency,
     );
-    let pipeline = Pipeline::new(fetcher, store.clone()).with_politeness(polite.clone());
+    let pipeline = Pipeline::new(fetcher, store.clone())
+        .with_politeness(polite.clone())
+        .with_story(config.story.claims());
     let discovery = Discovery::new(polite, store.clone());
     Ok(Ctx {
         config: Arc::new(config),

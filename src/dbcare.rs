@@ -420,6 +420,7 @@ mod tests {
                         ..Default::default()
                     },
                     raw_html: html.as_bytes().to_vec(),
+                    claims: Default::default(),
                 },
                 change: latest.map(|l| NewChange {
                     from_version_id: l.id,

@@ -3,6 +3,7 @@
 //! See ARCHITECTURE.md for the map of the modules and the data flow.
 
 pub mod claims;
+pub mod claimstore;
 pub mod cli;
 pub mod compare;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod extract;
 pub mod feeds;
 pub mod fetch;
 pub mod httpd;
+pub mod inspect;
 pub mod netguard;
 pub mod outbox;
 pub mod pipeline;

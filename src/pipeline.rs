@@ -9,6 +9,8 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::Url;
 
+use crate::claims::{self, ClaimChange, Conflict, Revision};
+use crate::claimstore;
 use crate::compare::{self, TextDiff};
 use crate::config::{Config, Source};
 use crate::extract::{self, Article, ExtractOptions};
@@ -48,6 +50,12 @@ pub struct Outcome {
     pub title: Option<String>,
     /// The change from the previous version, for `Stored::Changed`.
     pub diff: Option<TextDiff>,
+    /// Claim changes since the previous version, most significant first.
+    pub claim_changes: Vec<ClaimChange>,
+    /// Story facts whose value this outlet changed.
+    pub revisions: Vec<Revision>,
+    /// Disagreements between outlets first seen with this version.
+    pub conflicts: Vec<Conflict>,
 }
 
 /// The shared parts of every check.
@@ -58,6 +66,8 @@ pub struct Pipeline {
     /// Robots.txt, rate limits and retries (the daemon); `None` fetches
     /// directly (one-shot checks).
     polite: Option<crate::polite::Polite>,
+    /// The story's entities and facts, for the claim engine.
+    story: Arc<claims::Story>,
 }
 
 impl Pipeline {
@@ -66,7 +76,14 @@ impl Pipeline {
             fetcher,
             store,
             polite: None,
+            story: Arc::new(claims::Story::default()),
         }
+    }
+
+    /// Finds claims with this story's entities and facts from now on.
+    pub fn with_story(mut self, story: claims::Story) -> Pipeline {
+        self.story = Arc::new(story);
+        self
     }
 
     /// Fetches through `polite` from now on.
@@ -156,29 +173,49 @@ impl Pipeline {
             result: CheckResult::NotModified,
         };
         let target = target.clone();
+        let story = self.story.clone();
+        let extract_opts = target.extract.clone();
+        // Extraction, claims and comparison are CPU work: they run on a
+        // blocking thread without the store, so checks analyse in parallel
+        // and only their writes take turns.
+        let analysed = tokio::task::spawn_blocking(move || match fetched {
+            Ok(Fetched::NotModified { status }) => Analysed::plain(CheckRecord {
+                http_status: Some(status),
+                ..base
+            }),
+            Err(e) => Analysed::plain(failed(base, &e)),
+            Ok(Fetched::Page(page)) => {
+                analyse(base, &page, &extract_opts, state.latest.as_ref(), &story)
+            }
+        })
+        .await
+        .map_err(|e| PipelineError::Join(e.to_string()))?;
         let outcome = self
             .blocking(move |store| {
-                let (rec, title, diff) = match fetched {
-                    Ok(Fetched::NotModified { status }) => (
-                        CheckRecord {
-                            http_status: Some(status),
-                            ..base
-                        },
-                        None,
-                        None,
-                    ),
-                    Err(e) => (failed(base, &e), None, None),
-                    Ok(Fetched::Page(page)) => {
-                        analyse(base, &page, &target.extract, state.latest.as_ref())
-                    }
-                };
+                let Analysed {
+                    rec,
+                    title,
+                    diff,
+                    mut claim_changes,
+                    revisions,
+                } = analysed;
                 let stored = store.record(&rec)?;
                 let reason = match &rec.result {
                     CheckResult::Failed { reason } => Some(reason.clone()),
                     _ => None,
                 };
                 // A version the store refused as stale has no change to report.
-                let diff = diff.filter(|_| matches!(stored, Stored::Changed { .. }));
+                let changed = matches!(stored, Stored::Changed { .. });
+                let diff = diff.filter(|_| changed);
+                if !changed {
+                    claim_changes.clear();
+                }
+                let conflicts = match stored {
+                    Stored::New { version_id, .. } | Stored::Changed { version_id, .. } => {
+                        claimstore::conflicts_recorded_with(store.conn(), version_id)?
+                    }
+                    _ => Vec::new(),
+                };
                 Ok(Outcome {
                     source: target.source,
                     url: target.url.to_string(),
@@ -187,6 +224,9 @@ impl Pipeline {
                     reason,
                     title,
                     diff,
+                    claim_changes,
+                    revisions: if changed { revisions } else { Vec::new() },
+                    conflicts,
                 })
             })
             .await?;
@@ -231,13 +271,36 @@ pub fn content_hash(article: &Article) -> String {
     h.finalize().to_hex().to_string()
 }
 
-/// Extracts and compares a fetched page against the latest version.
+/// What the CPU stage of a check produced, ready to be recorded.
+struct Analysed {
+    rec: CheckRecord,
+    title: Option<String>,
+    diff: Option<TextDiff>,
+    claim_changes: Vec<ClaimChange>,
+    revisions: Vec<Revision>,
+}
+
+impl Analysed {
+    fn plain(rec: CheckRecord) -> Analysed {
+        Analysed {
+            rec,
+            title: None,
+            diff: None,
+            claim_changes: Vec::new(),
+            revisions: Vec::new(),
+        }
+    }
+}
+
+/// Extracts a fetched page, finds its claims, and compares both with the
+/// latest version.
 fn analyse(
     base: CheckRecord,
     page: &Page,
     opts: &ExtractOptions,
     latest: Option<&crate::store::LatestVersion>,
-) -> (CheckRecord, Option<String>, Option<TextDiff>) {
+    story: &claims::Story,
+) -> Analysed {
     let base = CheckRecord {
         http_status: Some(page.status),
         bytes: page.body.len() as u64,
@@ -246,22 +309,22 @@ fn analyse(
     let article = extract::extract(&page.html, Some(page.final_url.as_str()), opts);
     if article.text.trim().is_empty() {
         let reason = "extraction failed: no article text found".to_string();
-        return (
-            CheckRecord {
-                result: CheckResult::Failed { reason },
-                ..base
-            },
-            None,
-            None,
-        );
+        return Analysed::plain(CheckRecord {
+            result: CheckResult::Failed { reason },
+            ..base
+        });
     }
     let hash = content_hash(&article);
     if latest.is_some_and(|l| l.content_hash == hash) {
         let result = CheckResult::Unchanged {
             validators: page.validators.clone(),
         };
-        return (CheckRecord { result, ..base }, None, None);
+        return Analysed::plain(CheckRecord { result, ..base });
     }
+    let analysis = claims::analyse(&article.text, story);
+    let facts: Vec<_> = claims::fact_values(&analysis, story);
+    let mut claim_changes = Vec::new();
+    let mut revisions = Vec::new();
     let (change, diff) = match latest {
         None => (None, None),
         Some(l) => {
@@ -271,6 +334,10 @@ fn analyse(
                 article.title.as_deref(),
                 &article.text,
             );
+            let old = claims::analyse(&l.text, story);
+            claim_changes = claims::compare_claims(&old, &analysis);
+            claim_changes.sort_by_key(|c| std::cmp::Reverse(c.kind.significance()));
+            revisions = claims::fact_revisions(&claims::fact_values(&old, story), &facts);
             let change = NewChange {
                 from_version_id: l.id,
                 summary: diff.summary(),
@@ -281,15 +348,38 @@ fn analyse(
         }
     };
     let title = article.title.clone();
+    let claim_data = claimstore::ClaimData {
+        facts: facts
+            .into_iter()
+            .map(|f| {
+                let sentence = analysis
+                    .sentences
+                    .get(f.sentence)
+                    .map(|s| s.text.clone())
+                    .unwrap_or_default();
+                (f, sentence)
+            })
+            .collect(),
+        claims: analysis.claims,
+        changes: claim_changes.clone(),
+        revisions: revisions.clone(),
+    };
     let version = NewVersion {
         content_hash: hash,
         article,
         raw_html: page.body.clone(),
+        claims: claim_data,
     };
     let result = CheckResult::Changed {
         validators: page.validators.clone(),
         version,
         change,
     };
-    (CheckRecord { result, ..base }, title, diff)
+    Analysed {
+        rec: CheckRecord { result, ..base },
+        title,
+        diff,
+        claim_changes,
+        revisions,
+    }
 }

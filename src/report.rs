@@ -1,6 +1,10 @@
 //! Reporting what a check found to the log: one structured tracing event per
-//! change, with the changed sentences and word-level markers.
+//! change, leading with the claim changes (most significant first), then the
+//! changed sentences with word-level markers; and one event per conflict
+//! between outlets.
 
+use crate::claims::{ClaimChange, Conflict};
+use crate::claimstore::ClaimLine;
 use crate::compare::{self, TextDiff};
 use crate::pipeline::Outcome;
 use crate::store::Stored;
@@ -19,8 +23,28 @@ pub fn render_diff(diff: &TextDiff) -> String {
     lines.join("\n")
 }
 
+/// Renders claim changes, one per line: `* amount $50 billion → $40 billion: <sentence>`.
+pub fn render_claim_changes(changes: &[ClaimChange]) -> String {
+    changes
+        .iter()
+        .map(|c| format!("* {}", ClaimLine::of(c).summary))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Renders a conflict: `investment amount: $50 billion (a, b) vs $40 billion (c)`.
+pub fn render_conflict(c: &Conflict) -> String {
+    let values: Vec<String> = c
+        .values
+        .iter()
+        .map(|(v, outlets)| format!("{v} ({})", outlets.join(", ")))
+        .collect();
+    format!("{}: {}", c.fact, values.join(" vs "))
+}
+
 /// Emits the log event for one check.
 pub fn log_outcome(o: &Outcome) {
+    log_fact_events(o);
     match &o.stored {
         Stored::Changed { number, .. } => {
             let Some(diff) = &o.diff else { return };
@@ -31,12 +55,13 @@ pub fn log_outcome(o: &Outcome) {
                 from_version = number - 1,
                 to_version = number,
                 approximate = diff.approximate,
-                changes = %format_args!("\n{}", render_diff(diff)),
+                claim_changes = o.claim_changes.len(),
+                changes = %format_args!("\n{}", render_report(&o.claim_changes, diff)),
                 "{}: version {} -> {}: {}",
                 o.source,
                 number - 1,
                 number,
-                diff.summary(),
+                headline(&o.claim_changes, diff),
             );
         }
         Stored::New { number, .. } => tracing::info!(
@@ -58,5 +83,61 @@ pub fn log_outcome(o: &Outcome) {
         ),
         Stored::Unchanged => tracing::debug!(source = %o.source, url = %o.url, "unchanged"),
         Stored::NotModified => tracing::debug!(source = %o.source, url = %o.url, "not modified"),
+    }
+}
+
+/// The claim changes first, then the text diff.
+fn render_report(claim_changes: &[ClaimChange], diff: &TextDiff) -> String {
+    let claims = render_claim_changes(claim_changes);
+    let text = render_diff(diff);
+    match (claims.is_empty(), text.is_empty()) {
+        (true, _) => text,
+        (false, true) => claims,
+        (false, false) => format!("{claims}\n{text}"),
+    }
+}
+
+/// The one-line summary: the most significant claim change, then the text
+/// summary.
+fn headline(claim_changes: &[ClaimChange], diff: &TextDiff) -> String {
+    match claim_changes.first() {
+        Some(c) => {
+            let line = ClaimLine::of(c);
+            let what = match (&line.old, &line.new) {
+                (Some(o), Some(n)) if line.kind != "reworded" => format!("{} {o} → {n}", line.kind),
+                _ => line.summary.split(':').next().unwrap_or("").to_string(),
+            };
+            format!("{what}; {}", diff.summary())
+        }
+        None => diff.summary(),
+    }
+}
+
+/// Emits one warning per conflict between outlets and one event per fact
+/// an outlet revised.
+pub fn log_fact_events(o: &Outcome) {
+    for r in &o.revisions {
+        tracing::info!(
+            target: "claimwatch::fact",
+            source = %o.source,
+            url = %o.url,
+            fact = %r.fact,
+            old = r.old.as_deref().unwrap_or("(not stated)"),
+            new = r.new.as_deref().unwrap_or("(not stated)"),
+            "{}: revised {}: {} → {}",
+            o.source,
+            r.fact,
+            r.old.as_deref().unwrap_or("(not stated)"),
+            r.new.as_deref().unwrap_or("(not stated)")
+        );
+    }
+    for c in &o.conflicts {
+        tracing::warn!(
+            target: "claimwatch::conflict",
+            fact = %c.fact,
+            source = %o.source,
+            "outlets disagree on {}",
+            render_conflict(c)
+        );
     }
 }

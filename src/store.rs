@@ -15,6 +15,7 @@ use crate::fetch::Validators;
 /// The migrations, in order. Never edit one that has shipped: add a new file.
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
+    ("0002_claims", include_str!("../migrations/0002_claims.sql")),
     ("0003_outbox", include_str!("../migrations/0003_outbox.sql")),
     (
         "0004_schedule",
@@ -126,6 +127,8 @@ pub struct NewVersion {
     pub content_hash: String,
     pub article: Article,
     pub raw_html: Vec<u8>,
+    /// The claims of this version and its claim changes.
+    pub claims: crate::claimstore::ClaimData,
 }
 
 /// The change from the version the check compared against.
@@ -394,7 +397,7 @@ impl Store {
                     "UPDATE documents SET last_changed_at = ?2 WHERE id = ?1",
                     params![rec.document_id, started],
                 )?;
-                match change {
+                let stored = match change {
                     None => Stored::New { version_id, number },
                     Some(c) => {
                         tx.execute(
@@ -408,7 +411,20 @@ impl Store {
                             change_id: tx.last_insert_rowid(),
                         }
                     }
-                }
+                };
+                let change_id = match stored {
+                    Stored::Changed { change_id, .. } => Some(change_id),
+                    _ => None,
+                };
+                crate::claimstore::record(
+                    &tx,
+                    rec.document_id,
+                    version_id,
+                    change_id,
+                    &started,
+                    &version.claims,
+                )?;
+                stored
             }
         };
         tx.commit()?;
@@ -530,6 +546,7 @@ mod tests {
                     content_hash: hash.into(),
                     article: article(text),
                     raw_html: b"<p>x</p>".to_vec(),
+                    claims: Default::default(),
                 },
                 change: from.map(|id| NewChange {
                     from_version_id: id,

@@ -225,6 +225,7 @@ fn logged_changes(log: &str) -> Vec<(String, i64)> {
 fn write_config(dir: &Path, base: &str) -> PathBuf {
     let mut text = String::from(
         "database = \"claimwatch.db\"\n[fetch]\ntimeout = \"2s\"\nconnect_timeout = \"1s\"\n\
+         [defaults]\njitter = \"0\"\n[politeness]\nhost_interval = \"0\"\n\
          [story]\nname = \"Amazon invests $50 billion in OpenAI\"\n",
     );
     for d in DOCS {

@@ -475,7 +475,8 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
     // Yearly: nothing would run during this test unless resumed.
     let path = demo::write_config(dir.path(), &site, "0 0 1 1 *").unwrap();
     let mut text = std::fs::read_to_string(&path).unwrap();
-    text.push_str("\n[defaults]\njitter = \"1s\"\n\n[politeness]\nhost_interval = \"0\"\n");
+    // (The demo config already spaces nothing: `[politeness] host_interval = "0"`.)
+    text.push_str("\n[defaults]\njitter = \"1s\"\n");
     std::fs::write(&path, text).unwrap();
     let config = claimwatch::config::Config::load(&path).unwrap();
     let now = Utc::now();

@@ -54,6 +54,7 @@ fn version(doc: i64, n: u64, size: usize, from: Option<i64>) -> CheckRecord {
                     ..Default::default()
                 },
                 raw_html: raw,
+                claims: Default::default(),
             },
             change: from.map(|id| NewChange {
                 from_version_id: id,

@@ -173,6 +173,7 @@ fn record(doc: i64, title: &str, text: &str, change: Option<NewChange>) -> Check
                     .to_string(),
                 article: a,
                 raw_html: format!("<h1>{title}</h1><p>{text}</p>").into_bytes(),
+                claims: Default::default(),
             },
             change,
         },

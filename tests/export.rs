@@ -93,6 +93,7 @@ fn page_text_from_fetched_pages_is_escaped() {
                         ..Default::default()
                     },
                     raw_html: Vec::new(),
+                    claims: Default::default(),
                 },
                 change: None,
             },

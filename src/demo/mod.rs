@@ -24,7 +24,14 @@ pub fn write_config(dir: &Path, site: &DemoSite, schedule: &str) -> std::io::Res
          [story]\n\
          name = \"Amazon invests $50 billion in OpenAI\"\n\
          entities = [\"Amazon\", \"AWS\", \"OpenAI\", \"Microsoft\"]\n\
-         aliases = { AWS = \"Amazon\", \"Amazon Web Services\" = \"Amazon\" }\n",
+         aliases = { AWS = \"Amazon\", \"Amazon Web Services\" = \"Amazon\" }\n\n\
+         [[story.facts]]\n\
+         name = \"investment amount\"\n\
+         about = [\"Amazon\", \"OpenAI\"]\n\
+         kind = \"amount\"\n\n\
+         # One loopback host serves every outlet: no need to space requests.\n\
+         [politeness]\n\
+         host_interval = \"0\"\n",
     );
     for o in site::outlets() {
         text.push_str(&format!(

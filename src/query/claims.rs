@@ -31,6 +31,16 @@ pub enum ClaimTimeline {
 }
 
 /// The claim timeline, of one document when given, in the view's order.
+/// True when the database has the claim tables.
+pub fn has_claim_tables(conn: &Connection) -> Result<bool, QueryError> {
+    for t in CLAIM_TABLES {
+        if !has_object(conn, t)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 pub fn timeline(conn: &Connection, document: Option<i64>) -> Result<ClaimTimeline, QueryError> {
     for t in CLAIM_TABLES {
         if !has_object(conn, t)? {

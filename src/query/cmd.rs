@@ -248,8 +248,16 @@ pub fn changes(
 }
 
 /// `claimwatch claims [TARGET]`.
-pub fn claims(config: &Config, target: Option<&str>, json: bool) -> anyhow::Result<u8> {
+pub fn claims(
+    config: &Config,
+    target: Option<&str>,
+    conflicts: bool,
+    json: bool,
+) -> anyhow::Result<u8> {
     let conn = open_db(config)?;
+    if target.is_none() {
+        return claims_overview(&conn, conflicts, json);
+    }
     let doc = target.map(|t| find_document(&conn, t)).transpose()?;
     let rows = match claims::timeline(&conn, doc.map(|d| d.id))? {
         ClaimTimeline::Rows(rows) => rows,
@@ -280,6 +288,80 @@ pub fn claims(config: &Config, target: Option<&str>, json: bool) -> anyhow::Resu
             .collect();
         out.push_str(&line.join("  "));
         out.push('\n');
+    }
+    emit(&out)
+}
+
+/// `claimwatch claims` without a document: the tracked claims with who
+/// carried them first and who carries them now, the story's facts per
+/// outlet, and the conflicts between outlets (`--conflicts`: only the last
+/// two).
+fn claims_overview(conn: &Connection, only_conflicts: bool, json: bool) -> anyhow::Result<u8> {
+    use crate::claimstore;
+    if !claims::has_claim_tables(conn)? {
+        eprintln!("claimwatch: no claims are stored yet: this database has no claim tables");
+        return if json {
+            print_json(&serde_json::json!({}))
+        } else {
+            Ok(exit::OK)
+        };
+    }
+    let tracked = if only_conflicts {
+        Vec::new()
+    } else {
+        claimstore::tracked_claims(conn)?
+    };
+    let facts: Vec<serde_json::Value> = claimstore::current_fact_values(conn, None)?
+        .into_iter()
+        .map(|(outlet, f)| {
+            serde_json::json!({"fact": f.fact, "outlet": outlet, "value": f.value,
+                "qualifier": f.qualifier, "certainty": f.certainty})
+        })
+        .collect();
+    let conflicts = claimstore::current_conflicts(conn)?;
+    if json {
+        let mut out = serde_json::Map::new();
+        if !only_conflicts {
+            out.insert("claims".into(), serde_json::to_value(&tracked)?);
+        }
+        out.insert("facts".into(), serde_json::Value::Array(facts));
+        out.insert("conflicts".into(), serde_json::to_value(&conflicts)?);
+        return print_json(&out);
+    }
+    let mut out = String::new();
+    if !only_conflicts {
+        out.push_str(&format!("{} tracked claims\n", tracked.len()));
+        for c in &tracked {
+            out.push_str(&format!(
+                "  [{}] {}\n      first: {} at {}; now: {}\n",
+                c.outlets_now.len(),
+                c.text,
+                c.first_outlet,
+                c.first_seen_at,
+                if c.outlets_now.is_empty() {
+                    "no outlet".to_string()
+                } else {
+                    c.outlets_now.join(", ")
+                }
+            ));
+        }
+    }
+    out.push_str("story facts per outlet\n");
+    for f in &facts {
+        out.push_str(&format!(
+            "  {}  {}  {}\n",
+            f["fact"].as_str().unwrap_or(""),
+            f["outlet"].as_str().unwrap_or(""),
+            f["value"].as_str().unwrap_or("")
+        ));
+    }
+    if conflicts.is_empty() {
+        out.push_str("no conflicts between outlets\n");
+    } else {
+        out.push_str("conflicts\n");
+        for c in &conflicts {
+            out.push_str(&format!("  {}\n", crate::report::render_conflict(c)));
+        }
     }
     emit(&out)
 }
