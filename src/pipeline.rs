@@ -5,16 +5,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::Utc;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::JoinSet;
 use url::Url;
 
 use crate::compare::{self, TextDiff};
 use crate::config::{Config, Source};
 use crate::extract::{self, Article, ExtractOptions};
-use crate::fetch::{FetchError, Fetched, Fetcher, Page};
+use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::report;
-use crate::store::{CheckRecord, CheckResult, NewChange, NewVersion, Store, StoreError, Stored};
+use crate::store::{
+    CheckRecord, CheckResult, LatestVersion, NewChange, NewVersion, Store, StoreError, Stored,
+};
 
 /// Errors that stop a check from being recorded at all (the database).
 /// Everything a server or a page can do wrong is a recorded failed fetch.
@@ -90,20 +92,42 @@ impl Pipeline {
 
     /// Checks every target, at most `concurrency` at once, and reports each
     /// outcome to the log. A failing source never stops the others.
+    ///
+    /// Writes are batched: checks hand their records to one writer, which
+    /// stores whatever has queued up in one transaction
+    /// ([`Store::record_batch`]), so a pass costs one commit per batch
+    /// rather than one per page. A check's outcome is returned only after
+    /// its batch committed. A crash loses at most the batch in flight, and
+    /// since a document's new validators are written in the same
+    /// transaction as its version, the next pass refetches exactly those
+    /// documents and finds the same changes again.
     pub async fn check_all(
         &self,
         targets: &[Target],
         concurrency: usize,
     ) -> Result<Vec<Outcome>, PipelineError> {
+        let ids: Vec<i64> = targets.iter().map(|t| t.document_id).collect();
+        let validators = self.blocking(move |s| s.validators(&ids)).await?;
+        let (queue, rx) = mpsc::channel::<Queued>(WRITE_QUEUE);
+        let store = self.store.clone();
+        let writer = tokio::task::spawn_blocking(move || write_batches(&store, rx));
         let permits = Arc::new(Semaphore::new(concurrency.max(1)));
         let mut set = JoinSet::new();
-        for (i, t) in targets.iter().cloned().enumerate() {
-            let (this, permits) = (self.clone(), permits.clone());
+        for (i, (t, v)) in targets.iter().cloned().zip(validators).enumerate() {
+            let (this, permits, queue) = (self.clone(), permits.clone(), queue.clone());
             set.spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                (i, this.check(&t).await)
+                let permit = permits.acquire_owned().await;
+                let examined = this.examine(&t, &v).await;
+                // The next fetch may start while this one waits for its batch.
+                drop(permit);
+                let result = match examined {
+                    Ok(x) => this.store_queued(&t, x, &queue).await,
+                    Err(e) => Err(e),
+                };
+                (i, result)
             });
         }
+        drop(queue);
         let mut results: Vec<Option<Outcome>> = vec![None; targets.len()];
         let mut first_err = None;
         while let Some(joined) = set.join_next().await {
@@ -117,65 +141,94 @@ impl Pipeline {
                 }
             }
         }
+        if let Err(e) = writer.await {
+            first_err.get_or_insert(PipelineError::Join(e.to_string()));
+        }
         match first_err {
             Some(e) => Err(e),
             None => Ok(results.into_iter().flatten().collect()),
         }
     }
 
-    /// Checks one document and records the result.
+    /// Checks one document and records the result in one transaction.
     pub async fn check(&self, target: &Target) -> Result<Outcome, PipelineError> {
         let doc = target.document_id;
-        let state = self.blocking(move |s| s.document_state(doc)).await?;
+        let validators = self
+            .blocking(move |s| s.validators(&[doc]))
+            .await?
+            .pop()
+            .unwrap_or_default();
+        let examined = self.examine(target, &validators).await?;
+        let (rec, title, diff) = examined;
+        let info = RecordInfo::of(&rec);
+        let stored = self.blocking(move |store| store.record(&rec)).await?;
+        Ok(finish(target, info, stored, title, diff))
+    }
+
+    /// Fetches a document and, when a page came back, extracts and compares
+    /// it (on a blocking thread, holding the store only to read the latest
+    /// version): everything a check learns, ready to store.
+    async fn examine(
+        &self,
+        target: &Target,
+        validators: &Validators,
+    ) -> Result<Examined, PipelineError> {
         let started_at = Utc::now();
         let clock = Instant::now();
-        let fetched = self.fetcher.fetch(&target.url, &state.validators).await;
-        let duration_ms = clock.elapsed().as_millis() as i64;
+        let fetched = self.fetcher.fetch(&target.url, validators).await;
         let base = CheckRecord {
-            document_id: doc,
+            document_id: target.document_id,
             started_at,
-            duration_ms,
+            duration_ms: clock.elapsed().as_millis() as i64,
             http_status: None,
             bytes: 0,
             result: CheckResult::NotModified,
         };
-        let target = target.clone();
-        let outcome = self
-            .blocking(move |store| {
-                let (rec, title, diff) = match fetched {
-                    Ok(Fetched::NotModified { status }) => (
-                        CheckRecord {
-                            http_status: Some(status),
-                            ..base
-                        },
-                        None,
-                        None,
-                    ),
-                    Err(e) => (failed(base, &e), None, None),
-                    Ok(Fetched::Page(page)) => {
-                        analyse(base, &page, &target.extract, state.latest.as_ref())
-                    }
-                };
-                let stored = store.record(&rec)?;
-                let reason = match &rec.result {
-                    CheckResult::Failed { reason } => Some(reason.clone()),
-                    _ => None,
-                };
-                // A version the store refused as stale has no change to report.
-                let diff = diff.filter(|_| matches!(stored, Stored::Changed { .. }));
-                Ok(Outcome {
-                    source: target.source,
-                    url: target.url.to_string(),
-                    stored,
-                    http_status: rec.http_status,
-                    reason,
-                    title,
-                    diff,
+        match fetched {
+            Ok(Fetched::NotModified { status }) => Ok((
+                CheckRecord {
+                    http_status: Some(status),
+                    ..base
+                },
+                None,
+                None,
+            )),
+            Err(e) => Ok((failed(base, &e), None, None)),
+            Ok(Fetched::Page(page)) => {
+                let store = self.store.clone();
+                let opts = target.extract.clone();
+                tokio::task::spawn_blocking(move || {
+                    analyse(base, page, &opts, |doc| {
+                        store
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .latest_version(doc)
+                    })
                 })
-            })
-            .await?;
-        report::log_outcome(&outcome);
-        Ok(outcome)
+                .await
+                .map_err(|e| PipelineError::Join(e.to_string()))?
+                .map_err(PipelineError::from)
+            }
+        }
+    }
+
+    /// Hands a record to the batch writer and waits until it is stored.
+    async fn store_queued(
+        &self,
+        target: &Target,
+        (rec, title, diff): Examined,
+        queue: &mpsc::Sender<Queued>,
+    ) -> Result<Outcome, PipelineError> {
+        let info = RecordInfo::of(&rec);
+        let (reply, stored) = oneshot::channel();
+        queue
+            .send((rec, reply))
+            .await
+            .map_err(|_| PipelineError::Join("the batch writer stopped".into()))?;
+        let stored = stored
+            .await
+            .map_err(|_| PipelineError::Join("the batch writer stopped".into()))??;
+        Ok(finish(target, info, stored, title, diff))
     }
 
     /// Runs store work on a blocking thread.
@@ -215,38 +268,122 @@ pub fn content_hash(article: &Article) -> String {
     h.finalize().to_hex().to_string()
 }
 
-/// Extracts and compares a fetched page against the latest version.
+/// What a check learned before it is stored: the record, and the headline
+/// and diff for the report.
+type Examined = (CheckRecord, Option<String>, Option<TextDiff>);
+
+/// A record waiting for the batch writer, and where to send its result.
+type Queued = (CheckRecord, oneshot::Sender<Result<Stored, StoreError>>);
+
+/// At most this many records wait for the writer; fetches pause when it is
+/// full, which bounds memory (each record holds a raw page).
+const WRITE_QUEUE: usize = 64;
+
+/// At most this many records are stored in one transaction.
+const MAX_BATCH: usize = 256;
+
+/// Stores queued records in batches until every sender is gone: whatever
+/// queued up while the previous batch was being written goes into the next
+/// transaction, so batches grow with load and stay small when it is light.
+fn write_batches(store: &Mutex<Store>, mut rx: mpsc::Receiver<Queued>) {
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(q) => batch.push(q),
+                Err(_) => break,
+            }
+        }
+        let (recs, replies): (Vec<CheckRecord>, Vec<_>) = batch.into_iter().unzip();
+        let results = store
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .record_batch(&recs);
+        drop(recs);
+        for (result, reply) in results.into_iter().zip(replies) {
+            // The check may have been cancelled; its record is stored anyway.
+            let _ = reply.send(result);
+        }
+    }
+}
+
+/// The parts of a record an outcome reports, kept before the record is
+/// handed to the store.
+struct RecordInfo {
+    http_status: Option<u16>,
+    reason: Option<String>,
+}
+
+impl RecordInfo {
+    fn of(rec: &CheckRecord) -> RecordInfo {
+        RecordInfo {
+            http_status: rec.http_status,
+            reason: match &rec.result {
+                CheckResult::Failed { reason } => Some(reason.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The outcome of a stored check, reported to the log.
+fn finish(
+    target: &Target,
+    info: RecordInfo,
+    stored: Stored,
+    title: Option<String>,
+    diff: Option<TextDiff>,
+) -> Outcome {
+    // A version the store refused as stale has no change to report.
+    let diff = diff.filter(|_| matches!(stored, Stored::Changed { .. }));
+    let outcome = Outcome {
+        source: target.source.clone(),
+        url: target.url.to_string(),
+        stored,
+        http_status: info.http_status,
+        reason: info.reason,
+        title,
+        diff,
+    };
+    report::log_outcome(&outcome);
+    outcome
+}
+
+/// Extracts and compares a fetched page against the latest version, which
+/// `latest` reads only once the page is known to have article text.
 fn analyse(
     base: CheckRecord,
-    page: &Page,
+    page: Page,
     opts: &ExtractOptions,
-    latest: Option<&crate::store::LatestVersion>,
-) -> (CheckRecord, Option<String>, Option<TextDiff>) {
+    latest: impl FnOnce(i64) -> Result<Option<LatestVersion>, StoreError>,
+) -> Result<Examined, StoreError> {
     let base = CheckRecord {
         http_status: Some(page.status),
         bytes: page.body.len() as u64,
         ..base
     };
     let article = extract::extract(&page.html, Some(page.final_url.as_str()), opts);
+    drop(page.html);
     if article.text.trim().is_empty() {
         let reason = "extraction failed: no article text found".to_string();
-        return (
+        return Ok((
             CheckRecord {
                 result: CheckResult::Failed { reason },
                 ..base
             },
             None,
             None,
-        );
+        ));
     }
     let hash = content_hash(&article);
-    if latest.is_some_and(|l| l.content_hash == hash) {
+    let latest = latest(base.document_id)?;
+    if latest.as_ref().is_some_and(|l| l.content_hash == hash) {
         let result = CheckResult::Unchanged {
-            validators: page.validators.clone(),
+            validators: page.validators,
         };
-        return (CheckRecord { result, ..base }, None, None);
+        return Ok((CheckRecord { result, ..base }, None, None));
     }
-    let (change, diff) = match latest {
+    let (change, diff) = match &latest {
         None => (None, None),
         Some(l) => {
             let diff = compare::compare_articles(
@@ -268,12 +405,12 @@ fn analyse(
     let version = NewVersion {
         content_hash: hash,
         article,
-        raw_html: page.body.clone(),
+        raw_html: page.body,
     };
     let result = CheckResult::Changed {
-        validators: page.validators.clone(),
+        validators: page.validators,
         version,
         change,
     };
-    (CheckRecord { result, ..base }, title, diff)
+    Ok((CheckRecord { result, ..base }, title, diff))
 }
