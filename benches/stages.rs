@@ -26,8 +26,16 @@ fn fixture(name: &str) -> String {
 /// (name, old page, new page): the same article before and after edits.
 fn pairs() -> Vec<(&'static str, String, String)> {
     vec![
-        ("a", fixture("article-a-v1.html"), fixture("article-a-v2.html")),
-        ("b", fixture("article-b-v1.html"), fixture("article-b-v4.html")),
+        (
+            "a",
+            fixture("article-a-v1.html"),
+            fixture("article-a-v2.html"),
+        ),
+        (
+            "b",
+            fixture("article-b-v1.html"),
+            fixture("article-b-v4.html"),
+        ),
     ]
 }
 
@@ -60,13 +68,7 @@ fn stages(c: &mut Criterion) {
 
     let articles: Vec<_> = pairs
         .iter()
-        .map(|(name, old, new)| {
-            (
-                *name,
-                extract(old, None, &opts),
-                extract(new, None, &opts),
-            )
-        })
+        .map(|(name, old, new)| (*name, extract(old, None, &opts), extract(new, None, &opts)))
         .collect();
 
     let mut g = c.benchmark_group("hash");

@@ -87,9 +87,11 @@ fn parse_args() -> Result<Args, String> {
                 ));
             }
             "-h" | "--help" => {
-                return Err("usage: e2e_bench [--pages N] [--changed F] [--steady-passes N] \
+                return Err(
+                    "usage: e2e_bench [--pages N] [--changed F] [--steady-passes N] \
                      [--change-passes N] [--history K] [--concurrency N] [--seed S] [--db PATH]"
-                    .into());
+                        .into(),
+                );
             }
             other => return Err(format!("unknown argument {other}")),
         }

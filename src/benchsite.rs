@@ -331,10 +331,20 @@ pub fn article(seed: u64, page: usize, generation: u32) -> GenArticle {
     let (name, _) = *r.pick(PEOPLE);
     let headline = format!(
         "{} ${} billion {} OpenAI{}",
-        r.pick(&["Amazon puts", "Amazon commits", "Amazon to invest", "AWS parent pledges"]),
+        r.pick(&[
+            "Amazon puts",
+            "Amazon commits",
+            "Amazon to invest",
+            "AWS parent pledges"
+        ]),
         r.pick(&["50", "50", "up to 50"]),
         r.pick(&["into", "in", "behind"]),
-        r.pick(&["", " as cloud race heats up", " in multi-year deal", ", filings show"])
+        r.pick(&[
+            "",
+            " as cloud race heats up",
+            " in multi-year deal",
+            ", filings show"
+        ])
     );
     let words_target = r.range(600, 1200);
     let mut sentences: Vec<(usize, String)> = Vec::new();
@@ -381,18 +391,46 @@ pub fn article(seed: u64, page: usize, generation: u32) -> GenArticle {
 /// compressible as minified JavaScript.
 fn script_text(r: &mut Rng, bytes: usize, out: &mut String) {
     const IDENTS: &[&str] = &[
-        "window", "document", "function", "return", "var", "const", "push", "config",
-        "slot", "targeting", "consent", "analytics", "dataLayer", "event", "timeout",
-        "addEventListener", "querySelector", "length", "prototype", "callback",
+        "window",
+        "document",
+        "function",
+        "return",
+        "var",
+        "const",
+        "push",
+        "config",
+        "slot",
+        "targeting",
+        "consent",
+        "analytics",
+        "dataLayer",
+        "event",
+        "timeout",
+        "addEventListener",
+        "querySelector",
+        "length",
+        "prototype",
+        "callback",
     ];
     let start = out.len();
     while out.len() - start < bytes {
         match r.below(6) {
             0 => {
-                let _ = write!(out, "{}.{}_{:x}=", r.pick(IDENTS), r.pick(IDENTS), r.next_u64() & 0xfff);
+                let _ = write!(
+                    out,
+                    "{}.{}_{:x}=",
+                    r.pick(IDENTS),
+                    r.pick(IDENTS),
+                    r.next_u64() & 0xfff
+                );
             }
             1 => {
-                let _ = write!(out, "\"{}-{:x}\",", r.pick(IDENTS), r.next_u64() & 0xffff_ffff);
+                let _ = write!(
+                    out,
+                    "\"{}-{:x}\",",
+                    r.pick(IDENTS),
+                    r.next_u64() & 0xffff_ffff
+                );
             }
             2 => {
                 let _ = write!(out, "function(a,b){{return a.{}(b)}};", r.pick(IDENTS));
@@ -401,7 +439,13 @@ fn script_text(r: &mut Rng, bytes: usize, out: &mut String) {
                 let _ = write!(out, "{},", r.next_u64() % 100_000);
             }
             4 => {
-                let _ = write!(out, "if(!{}.{}){{{}()}}", r.pick(IDENTS), r.pick(IDENTS), r.pick(IDENTS));
+                let _ = write!(
+                    out,
+                    "if(!{}.{}){{{}()}}",
+                    r.pick(IDENTS),
+                    r.pick(IDENTS),
+                    r.pick(IDENTS)
+                );
             }
             _ => out.push_str(";\n"),
         }
@@ -480,7 +524,12 @@ impl OutletTemplate {
             );
             for _ in 0..r.range(3, 6) {
                 let w = r.pick(WORDS);
-                let _ = write!(nav, "<li><a href=\"/section/{w}/{:x}\">{}</a></li>", r.next_u64() & 0xfff, cap(w));
+                let _ = write!(
+                    nav,
+                    "<li><a href=\"/section/{w}/{:x}\">{}</a></li>",
+                    r.next_u64() & 0xfff,
+                    cap(w)
+                );
             }
             nav.push_str("</ul></li>\n");
         }
@@ -492,7 +541,12 @@ impl OutletTemplate {
             let _ = write!(footer, "<div class=\"col\"><h4>{s}</h4><ul>");
             for _ in 0..4 {
                 let w = r.pick(WORDS);
-                let _ = write!(footer, "<li><a href=\"/{w}/{:x}\">{}</a></li>", r.next_u64() & 0xffff, cap(w));
+                let _ = write!(
+                    footer,
+                    "<li><a href=\"/{w}/{:x}\">{}</a></li>",
+                    r.next_u64() & 0xffff,
+                    cap(w)
+                );
             }
             footer.push_str("</ul></div>");
         }
@@ -682,7 +736,11 @@ impl BenchSite {
     }
 
     /// Answers one request: a page (200 or 304), an edit command, or 404.
-    pub fn respond(&self, path: &str, if_none_match: Option<&str>) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    pub fn respond(
+        &self,
+        path: &str,
+        if_none_match: Option<&str>,
+    ) -> (u16, Vec<(String, String)>, Vec<u8>) {
         if let Some(rest) = path.strip_prefix("/_edit?") {
             let mut round = 0u64;
             let mut fraction = 0.0f64;
@@ -797,7 +855,9 @@ async fn connection(mut stream: TcpStream, site: &BenchSite) -> std::io::Result<
         let mut out = Vec::with_capacity(body.len() + 256);
         let _ = std::io::Write::write_fmt(
             &mut out,
-            format_args!("HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"),
+            format_args!(
+                "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
+            ),
         );
         for (k, v) in &headers {
             let _ = std::io::Write::write_fmt(&mut out, format_args!("{k}: {v}\r\n"));

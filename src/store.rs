@@ -15,7 +15,10 @@ use crate::fetch::Validators;
 /// The migrations, in order. Never edit one that has shipped: add a new file.
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
-    ("0006_raw_delta", include_str!("../migrations/0006_raw_delta.sql")),
+    (
+        "0006_raw_delta",
+        include_str!("../migrations/0006_raw_delta.sql"),
+    ),
 ];
 
 /// zstd level of raw pages. Level 1 costs a seventh of level 9's CPU for a
@@ -631,7 +634,8 @@ fn zstd_error(code: usize) -> StoreError {
 fn load_raw(conn: &Connection, raw_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
     let mut chain: Vec<(Vec<u8>, i64)> = Vec::new();
     let mut next = Some(raw_id);
-    let mut stmt = conn.prepare_cached("SELECT zstd, size, base_id FROM raw_pages WHERE id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT zstd, size, base_id FROM raw_pages WHERE id = ?1")?;
     while let Some(id) = next {
         if chain.len() as i64 > MAX_DELTA_DEPTH {
             return Ok(None); // a cycle or a chain this code never writes
@@ -801,10 +805,17 @@ mod tests {
     fn page(edit: usize, noise: usize) -> Vec<u8> {
         let mut p = format!("<html><head><script>var ad = {noise:08x};</script></head><body>");
         for i in 0..2000 {
-            p.push_str(&format!("<li><a href=\"/s/{i}\">section {}</a></li>", i * 7 % 13));
+            p.push_str(&format!(
+                "<li><a href=\"/s/{i}\">section {}</a></li>",
+                i * 7 % 13
+            ));
         }
-        p.push_str(&format!("<article><p>Amazon will invest ${edit} billion.</p></article>"));
-        p.push_str(&format!("<footer>rendered at {noise}</footer></body></html>"));
+        p.push_str(&format!(
+            "<article><p>Amazon will invest ${edit} billion.</p></article>"
+        ));
+        p.push_str(&format!(
+            "<footer>rendered at {noise}</footer></body></html>"
+        ));
         p.into_bytes()
     }
 
@@ -838,7 +849,11 @@ mod tests {
             from = Some(id);
         }
         for (k, id) in ids.iter().enumerate() {
-            assert_eq!(s.raw_html(*id).unwrap().unwrap(), page(k, k * 31), "version {k}");
+            assert_eq!(
+                s.raw_html(*id).unwrap().unwrap(),
+                page(k, k * 31),
+                "version {k}"
+            );
         }
         let (whole, max_depth, delta_bytes, whole_bytes): (i64, i64, i64, i64) = s
             .conn()
@@ -852,7 +867,10 @@ mod tests {
             )
             .unwrap();
         assert_eq!(max_depth, MAX_DELTA_DEPTH - 1);
-        assert_eq!(whole, 3, "a page stored whole every {MAX_DELTA_DEPTH} versions");
+        assert_eq!(
+            whole, 3,
+            "a page stored whole every {MAX_DELTA_DEPTH} versions"
+        );
         let deltas = n as i64 - whole;
         assert!(
             delta_bytes / deltas < whole_bytes / whole / 10,
@@ -900,24 +918,27 @@ mod tests {
     fn a_batch_stores_every_good_record_and_isolates_a_bad_one() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("c.db")).unwrap();
-        let a = s.ensure_source("a", "http://127.0.0.1/a", Utc::now()).unwrap();
-        let b = s.ensure_source("b", "http://127.0.0.1/b", Utc::now()).unwrap();
+        let a = s
+            .ensure_source("a", "http://127.0.0.1/a", Utc::now())
+            .unwrap();
+        let b = s
+            .ensure_source("b", "http://127.0.0.1/b", Utc::now())
+            .unwrap();
         let missing = changed(9_999, "h", "no such document", None);
         let not_modified = CheckRecord {
             result: CheckResult::NotModified,
             ..changed(b, "x", "x", None)
         };
-        let results = s.record_batch(&[
-            changed(a, "h1", "one", None),
-            missing,
-            not_modified,
-        ]);
+        let results = s.record_batch(&[changed(a, "h1", "one", None), missing, not_modified]);
         assert!(matches!(results[0], Ok(Stored::New { number: 1, .. })));
         assert!(results[1].is_err(), "a foreign-key violation fails alone");
         assert_eq!(results[2].as_ref().unwrap(), &Stored::NotModified);
         let count = |sql: &str| -> i64 { s.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
         assert_eq!(count("SELECT count(*) FROM versions"), 1);
         assert_eq!(count("SELECT count(*) FROM fetches"), 2);
-        assert_eq!(count("SELECT count(*) FROM fetches WHERE document_id = 9999"), 0);
+        assert_eq!(
+            count("SELECT count(*) FROM fetches WHERE document_id = 9999"),
+            0
+        );
     }
 }
