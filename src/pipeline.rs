@@ -57,11 +57,20 @@ pub struct Outcome {
 pub struct Pipeline {
     fetcher: Fetcher,
     store: Arc<Mutex<Store>>,
+    /// Extraction and comparison are CPU-bound: running more of them at
+    /// once than there are cores gains nothing and multiplies the memory of
+    /// parsed pages, so fetches may be many but analyses are capped.
+    analyses: Arc<Semaphore>,
 }
 
 impl Pipeline {
     pub fn new(fetcher: Fetcher, store: Arc<Mutex<Store>>) -> Pipeline {
-        Pipeline { fetcher, store }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Pipeline {
+            fetcher,
+            store,
+            analyses: Arc::new(Semaphore::new(cores)),
+        }
     }
 
     /// The store, for callers that need to read it.
@@ -111,26 +120,43 @@ impl Pipeline {
         let (queue, rx) = mpsc::channel::<Queued>(WRITE_QUEUE);
         let store = self.store.clone();
         let writer = tokio::task::spawn_blocking(move || write_batches(&store, rx));
-        let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+        let concurrency = concurrency.max(1);
+        let permits = Arc::new(Semaphore::new(concurrency));
+        // Tasks are spawned as earlier ones finish, not all at once: a
+        // spawned task holds memory until it is joined, and a pass may cover
+        // tens of thousands of documents. The slack lets fetching go on
+        // while checks wait for their batch to commit.
+        let max_tasks = concurrency * 4 + WRITE_QUEUE;
+        let mut work = targets.iter().cloned().zip(validators).enumerate();
         let mut set = JoinSet::new();
-        for (i, (t, v)) in targets.iter().cloned().zip(validators).enumerate() {
-            let (this, permits, queue) = (self.clone(), permits.clone(), queue.clone());
-            set.spawn(async move {
-                let permit = permits.acquire_owned().await;
-                let examined = this.examine(&t, &v).await;
-                // The next fetch may start while this one waits for its batch.
-                drop(permit);
-                let result = match examined {
-                    Ok(x) => this.store_queued(&t, x, &queue).await,
-                    Err(e) => Err(e),
-                };
-                (i, result)
-            });
-        }
-        drop(queue);
         let mut results: Vec<Option<Outcome>> = vec![None; targets.len()];
         let mut first_err = None;
-        while let Some(joined) = set.join_next().await {
+        let mut queue = Some(queue);
+        loop {
+            while set.len() < max_tasks {
+                let Some((i, (t, v))) = work.next() else {
+                    // Every check has its sender: the writer stops when
+                    // the last one is done.
+                    queue = None;
+                    break;
+                };
+                let Some(q) = queue.as_ref() else { break };
+                let (this, permits, q) = (self.clone(), permits.clone(), q.clone());
+                set.spawn(async move {
+                    let permit = permits.acquire_owned().await;
+                    let examined = this.examine(&t, &v).await;
+                    // The next fetch may start while this one waits for its batch.
+                    drop(permit);
+                    let result = match examined {
+                        Ok(x) => this.store_queued(&t, x, &q).await,
+                        Err(e) => Err(e),
+                    };
+                    (i, result)
+                });
+            }
+            let Some(joined) = set.join_next().await else {
+                break;
+            };
             match joined {
                 Ok((i, Ok(outcome))) => results[i] = Some(outcome),
                 Ok((_, Err(e))) => {
@@ -141,6 +167,7 @@ impl Pipeline {
                 }
             }
         }
+        drop(queue);
         if let Err(e) = writer.await {
             first_err.get_or_insert(PipelineError::Join(e.to_string()));
         }
@@ -195,6 +222,7 @@ impl Pipeline {
             )),
             Err(e) => Ok((failed(base, &e), None, None)),
             Ok(Fetched::Page(page)) => {
+                let _cpu = self.analyses.acquire().await;
                 let store = self.store.clone();
                 let opts = target.extract.clone();
                 tokio::task::spawn_blocking(move || {
