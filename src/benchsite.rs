@@ -237,7 +237,7 @@ fn sentence(r: &mut Rng) -> String {
     match r.below(10) {
         0 => format!(
             "{} said that the ${amount} billion commitment would {}, according to a person briefed on the talks.",
-            cap(*r.pick(ORGS)),
+            cap(r.pick::<&str>(ORGS)),
             r.pick(PURPOSES)
         ),
         1 => {
@@ -299,7 +299,7 @@ fn sentence(r: &mut Rng) -> String {
         ),
         _ => format!(
             "{} has not said whether the {} will change how {} is governed, and a spokesperson declined to comment on {}.",
-            cap(*r.pick(ORGS)),
+            cap(r.pick::<&str>(ORGS)),
             r.pick(WORDS),
             r.pick(&["OpenAI", "the joint venture", "the nonprofit board"]),
             r.pick(DAYS)
@@ -550,9 +550,9 @@ impl OutletTemplate {
             }
             footer.push_str("</ul></div>");
         }
-        let _ = write!(
+        let _ = writeln!(
             footer,
-            "</div><p class=\"legal\">\u{a9} 2026 {name}. All rights reserved. Use of this site constitutes acceptance of our terms of service and privacy policy. Market data delayed at least 15 minutes.</p></footer>\n"
+            "</div><p class=\"legal\">\u{a9} 2026 {name}. All rights reserved. Use of this site constitutes acceptance of our terms of service and privacy policy. Market data delayed at least 15 minutes.</p></footer>"
         );
         OutletTemplate {
             name,
@@ -660,9 +660,9 @@ impl BenchSite {
             1_795_000_000 + noise
         );
         out.push_str(&outlet.nav);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<div class=\"ticker\">Updated {:02}:{:02}:{:02} GMT</div>\n",
+            "<div class=\"ticker\">Updated {:02}:{:02}:{:02} GMT</div>",
             n.below(24),
             n.below(60),
             n.below(60)
@@ -775,9 +775,9 @@ impl BenchSite {
 }
 
 fn ad_slot(out: &mut String, n: &mut Rng, kind: &str) {
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<div class=\"ad ad-{kind}\" data-ad-id=\"{:012x}\" data-campaign=\"{:06x}\"><iframe src=\"https://ads.example/serve?slot={kind}&amp;id={:x}\" width=\"728\" height=\"90\" title=\"Advertisement\"></iframe><span class=\"ad-label\">Advertisement</span></div>\n",
+        "<div class=\"ad ad-{kind}\" data-ad-id=\"{:012x}\" data-campaign=\"{:06x}\"><iframe src=\"https://ads.example/serve?slot={kind}&amp;id={:x}\" width=\"728\" height=\"90\" title=\"Advertisement\"></iframe><span class=\"ad-label\">Advertisement</span></div>",
         n.next_u64() & 0xffff_ffff_ffff,
         n.next_u64() & 0xff_ffff,
         n.next_u64()
