@@ -4,7 +4,7 @@
 //! Written inside the transaction that stores the version (see
 //! `store::Store::record`), so a version never exists without its claims.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::claims::{
@@ -116,7 +116,7 @@ impl ClaimLine {
 /// Stores the claims of a new version (and its claim changes, when the
 /// version has a change), and records revisions and new conflicts.
 pub(crate) fn record(
-    tx: &Transaction,
+    tx: &Connection,
     document_id: i64,
     version_id: i64,
     change_id: Option<i64>,

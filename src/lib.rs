@@ -2,6 +2,7 @@
 //!
 //! See ARCHITECTURE.md for the map of the modules and the data flow.
 
+pub mod benchsite;
 pub mod claims;
 pub mod claimstore;
 pub mod cli;

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::Utc;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -14,9 +14,11 @@ use crate::claimstore;
 use crate::compare::{self, TextDiff};
 use crate::config::{Config, Source};
 use crate::extract::{self, Article, ExtractOptions};
-use crate::fetch::{FetchError, Fetched, Fetcher, Page};
+use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::report;
-use crate::store::{CheckRecord, CheckResult, NewChange, NewVersion, Store, StoreError, Stored};
+use crate::store::{
+    CheckRecord, CheckResult, LatestVersion, NewChange, NewVersion, Store, StoreError, Stored,
+};
 
 /// Errors that stop a check from being recorded at all (the database).
 /// Everything a server or a page can do wrong is a recorded failed fetch.
@@ -63,6 +65,10 @@ pub struct Outcome {
 pub struct Pipeline {
     fetcher: Fetcher,
     store: Arc<Mutex<Store>>,
+    /// Extraction and comparison are CPU-bound: running more of them at
+    /// once than there are cores gains nothing and multiplies the memory of
+    /// parsed pages, so fetches may be many but analyses are capped.
+    analyses: Arc<Semaphore>,
     /// Robots.txt, rate limits and retries (the daemon); `None` fetches
     /// directly (one-shot checks).
     polite: Option<crate::polite::Polite>,
@@ -72,9 +78,11 @@ pub struct Pipeline {
 
 impl Pipeline {
     pub fn new(fetcher: Fetcher, store: Arc<Mutex<Store>>) -> Pipeline {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Pipeline {
             fetcher,
             store,
+            analyses: Arc::new(Semaphore::new(cores)),
             polite: None,
             story: Arc::new(claims::Story::default()),
         }
@@ -120,23 +128,62 @@ impl Pipeline {
 
     /// Checks every target, at most `concurrency` at once, and reports each
     /// outcome to the log. A failing source never stops the others.
+    ///
+    /// Writes are batched: checks hand their records to one writer, which
+    /// stores whatever has queued up in one transaction
+    /// ([`Store::record_batch`]), so a pass costs one commit per batch
+    /// rather than one per page. A check's outcome is returned only after
+    /// its batch committed. A crash loses at most the batch in flight, and
+    /// since a document's new validators are written in the same
+    /// transaction as its version, the next pass refetches exactly those
+    /// documents and finds the same changes again.
     pub async fn check_all(
         &self,
         targets: &[Target],
         concurrency: usize,
     ) -> Result<Vec<Outcome>, PipelineError> {
-        let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+        let ids: Vec<i64> = targets.iter().map(|t| t.document_id).collect();
+        let validators = self.blocking(move |s| s.validators(&ids)).await?;
+        let (queue, rx) = mpsc::channel::<Queued>(WRITE_QUEUE);
+        let store = self.store.clone();
+        let writer = tokio::task::spawn_blocking(move || write_batches(&store, rx));
+        let concurrency = concurrency.max(1);
+        let permits = Arc::new(Semaphore::new(concurrency));
+        // Tasks are spawned as earlier ones finish, not all at once: a
+        // spawned task holds memory until it is joined, and a pass may cover
+        // tens of thousands of documents. The slack lets fetching go on
+        // while checks wait for their batch to commit.
+        let max_tasks = concurrency * 4 + WRITE_QUEUE;
+        let mut work = targets.iter().cloned().zip(validators).enumerate();
         let mut set = JoinSet::new();
-        for (i, t) in targets.iter().cloned().enumerate() {
-            let (this, permits) = (self.clone(), permits.clone());
-            set.spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                (i, this.check(&t).await)
-            });
-        }
         let mut results: Vec<Option<Outcome>> = vec![None; targets.len()];
         let mut first_err = None;
-        while let Some(joined) = set.join_next().await {
+        let mut queue = Some(queue);
+        loop {
+            while set.len() < max_tasks {
+                let Some((i, (t, v))) = work.next() else {
+                    // Every check has its sender: the writer stops when
+                    // the last one is done.
+                    queue = None;
+                    break;
+                };
+                let Some(q) = queue.as_ref() else { break };
+                let (this, permits, q) = (self.clone(), permits.clone(), q.clone());
+                set.spawn(async move {
+                    let permit = permits.acquire_owned().await;
+                    let examined = this.examine(&t, &v).await;
+                    // The next fetch may start while this one waits for its batch.
+                    drop(permit);
+                    let result = match examined {
+                        Ok(x) => this.store_queued(&t, x, &q).await,
+                        Err(e) => Err(e),
+                    };
+                    (i, result)
+                });
+            }
+            let Some(joined) = set.join_next().await else {
+                break;
+            };
             match joined {
                 Ok((i, Ok(outcome))) => results[i] = Some(outcome),
                 Ok((_, Err(e))) => {
@@ -147,91 +194,107 @@ impl Pipeline {
                 }
             }
         }
+        drop(queue);
+        if let Err(e) = writer.await {
+            first_err.get_or_insert(PipelineError::Join(e.to_string()));
+        }
         match first_err {
             Some(e) => Err(e),
             None => Ok(results.into_iter().flatten().collect()),
         }
     }
 
-    /// Checks one document and records the result.
+    /// Checks one document and records the result in one transaction.
     pub async fn check(&self, target: &Target) -> Result<Outcome, PipelineError> {
         let doc = target.document_id;
-        let state = self.blocking(move |s| s.document_state(doc)).await?;
+        let validators = self
+            .blocking(move |s| s.validators(&[doc]))
+            .await?
+            .pop()
+            .unwrap_or_default();
+        let Examined { rec, report } = self.examine(target, &validators).await?;
+        let info = RecordInfo::of(&rec);
+        let (stored, conflicts) = self
+            .blocking(move |store| {
+                let stored = store.record(&rec)?;
+                Ok((stored, conflicts_of(store, &stored)?))
+            })
+            .await?;
+        Ok(finish(target, info, stored, report, conflicts))
+    }
+
+    /// Fetches a document and, when a page came back, extracts and compares
+    /// it (on a blocking thread, holding the store only to read the latest
+    /// version): everything a check learns, ready to store.
+    async fn examine(
+        &self,
+        target: &Target,
+        validators: &Validators,
+    ) -> Result<Examined, PipelineError> {
         let started_at = Utc::now();
         let clock = Instant::now();
         let fetched = match &self.polite {
-            Some(p) => p.fetch(&target.url, &state.validators).await,
-            None => self.fetcher.fetch(&target.url, &state.validators).await,
+            Some(p) => p.fetch(&target.url, validators).await,
+            None => self.fetcher.fetch(&target.url, validators).await,
         };
-        let duration_ms = clock.elapsed().as_millis() as i64;
         let base = CheckRecord {
-            document_id: doc,
+            document_id: target.document_id,
             started_at,
-            duration_ms,
+            duration_ms: clock.elapsed().as_millis() as i64,
             http_status: None,
             bytes: 0,
             result: CheckResult::NotModified,
         };
-        let target = target.clone();
-        let story = self.story.clone();
-        let extract_opts = target.extract.clone();
-        // Extraction, claims and comparison are CPU work: they run on a
-        // blocking thread without the store, so checks analyse in parallel
-        // and only their writes take turns.
-        let analysed = tokio::task::spawn_blocking(move || match fetched {
-            Ok(Fetched::NotModified { status }) => Analysed::plain(CheckRecord {
+        match fetched {
+            Ok(Fetched::NotModified { status }) => Ok(Examined::plain(CheckRecord {
                 http_status: Some(status),
                 ..base
-            }),
-            Err(e) => Analysed::plain(failed(base, &e)),
+            })),
+            Err(e) => Ok(Examined::plain(failed(base, &e))),
             Ok(Fetched::Page(page)) => {
-                analyse(base, &page, &extract_opts, state.latest.as_ref(), &story)
-            }
-        })
-        .await
-        .map_err(|e| PipelineError::Join(e.to_string()))?;
-        let outcome = self
-            .blocking(move |store| {
-                let Analysed {
-                    rec,
-                    title,
-                    diff,
-                    mut claim_changes,
-                    revisions,
-                } = analysed;
-                let stored = store.record(&rec)?;
-                let reason = match &rec.result {
-                    CheckResult::Failed { reason } => Some(reason.clone()),
-                    _ => None,
-                };
-                // A version the store refused as stale has no change to report.
-                let changed = matches!(stored, Stored::Changed { .. });
-                let diff = diff.filter(|_| changed);
-                if !changed {
-                    claim_changes.clear();
-                }
-                let conflicts = match stored {
-                    Stored::New { version_id, .. } | Stored::Changed { version_id, .. } => {
-                        claimstore::conflicts_recorded_with(store.conn(), version_id)?
-                    }
-                    _ => Vec::new(),
-                };
-                Ok(Outcome {
-                    source: target.source,
-                    url: target.url.to_string(),
-                    stored,
-                    http_status: rec.http_status,
-                    reason,
-                    title,
-                    diff,
-                    claim_changes,
-                    revisions: if changed { revisions } else { Vec::new() },
-                    conflicts,
+                let _cpu = self.analyses.acquire().await;
+                let store = self.store.clone();
+                let opts = target.extract.clone();
+                let story = self.story.clone();
+                tokio::task::spawn_blocking(move || {
+                    analyse(base, page, &opts, &story, |doc| {
+                        store
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .latest_version(doc)
+                    })
                 })
-            })
-            .await?;
-        report::log_outcome(&outcome);
-        Ok(outcome)
+                .await
+                .map_err(|e| PipelineError::Join(e.to_string()))?
+                .map_err(PipelineError::from)
+            }
+        }
+    }
+
+    /// Hands a record to the batch writer and waits until it is stored.
+    async fn store_queued(
+        &self,
+        target: &Target,
+        Examined { rec, report }: Examined,
+        queue: &mpsc::Sender<Queued>,
+    ) -> Result<Outcome, PipelineError> {
+        let info = RecordInfo::of(&rec);
+        let (reply, stored) = oneshot::channel();
+        queue
+            .send((rec, reply))
+            .await
+            .map_err(|_| PipelineError::Join("the batch writer stopped".into()))?;
+        let stored = stored
+            .await
+            .map_err(|_| PipelineError::Join("the batch writer stopped".into()))??;
+        let conflicts = match stored {
+            Stored::New { .. } | Stored::Changed { .. } => {
+                self.blocking(move |store| conflicts_of(store, &stored))
+                    .await?
+            }
+            _ => Vec::new(),
+        };
+        Ok(finish(target, info, stored, report, conflicts))
     }
 
     /// Runs store work on a blocking thread.
@@ -271,62 +334,172 @@ pub fn content_hash(article: &Article) -> String {
     h.finalize().to_hex().to_string()
 }
 
-/// What the CPU stage of a check produced, ready to be recorded.
-struct Analysed {
+/// What a check learned before it is stored: the record, and what the
+/// report needs once it is stored.
+struct Examined {
     rec: CheckRecord,
+    report: ReportParts,
+}
+
+/// The parts of a change report that the record does not keep in a form
+/// the log can use.
+#[derive(Default)]
+struct ReportParts {
     title: Option<String>,
     diff: Option<TextDiff>,
     claim_changes: Vec<ClaimChange>,
     revisions: Vec<Revision>,
 }
 
-impl Analysed {
-    fn plain(rec: CheckRecord) -> Analysed {
-        Analysed {
+impl Examined {
+    fn plain(rec: CheckRecord) -> Examined {
+        Examined {
             rec,
-            title: None,
-            diff: None,
-            claim_changes: Vec::new(),
-            revisions: Vec::new(),
+            report: ReportParts::default(),
         }
     }
 }
 
+/// The conflicts recorded with a new version.
+fn conflicts_of(store: &Store, stored: &Stored) -> Result<Vec<Conflict>, StoreError> {
+    Ok(match stored {
+        Stored::New { version_id, .. } | Stored::Changed { version_id, .. } => {
+            claimstore::conflicts_recorded_with(store.conn(), *version_id)?
+        }
+        _ => Vec::new(),
+    })
+}
+
+/// A record waiting for the batch writer, and where to send its result.
+type Queued = (CheckRecord, oneshot::Sender<Result<Stored, StoreError>>);
+
+/// At most this many records wait for the writer; fetches pause when it is
+/// full, which bounds memory (each record holds a raw page).
+const WRITE_QUEUE: usize = 64;
+
+/// At most this many records are stored in one transaction.
+const MAX_BATCH: usize = 256;
+
+/// Stores queued records in batches until every sender is gone: whatever
+/// queued up while the previous batch was being written goes into the next
+/// transaction, so batches grow with load and stay small when it is light.
+fn write_batches(store: &Mutex<Store>, mut rx: mpsc::Receiver<Queued>) {
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(q) => batch.push(q),
+                Err(_) => break,
+            }
+        }
+        let (recs, replies): (Vec<CheckRecord>, Vec<_>) = batch.into_iter().unzip();
+        let results = store
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .record_batch(&recs);
+        drop(recs);
+        for (result, reply) in results.into_iter().zip(replies) {
+            // The check may have been cancelled; its record is stored anyway.
+            let _ = reply.send(result);
+        }
+    }
+}
+
+/// The parts of a record an outcome reports, kept before the record is
+/// handed to the store.
+struct RecordInfo {
+    http_status: Option<u16>,
+    reason: Option<String>,
+}
+
+impl RecordInfo {
+    fn of(rec: &CheckRecord) -> RecordInfo {
+        RecordInfo {
+            http_status: rec.http_status,
+            reason: match &rec.result {
+                CheckResult::Failed { reason } => Some(reason.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The outcome of a stored check, reported to the log.
+fn finish(
+    target: &Target,
+    info: RecordInfo,
+    stored: Stored,
+    report: ReportParts,
+    conflicts: Vec<Conflict>,
+) -> Outcome {
+    // A version the store refused as stale has no change to report.
+    let changed = matches!(stored, Stored::Changed { .. });
+    let ReportParts {
+        title,
+        diff,
+        mut claim_changes,
+        mut revisions,
+    } = report;
+    if !changed {
+        claim_changes.clear();
+        revisions.clear();
+    }
+    let outcome = Outcome {
+        source: target.source.clone(),
+        url: target.url.to_string(),
+        stored,
+        http_status: info.http_status,
+        reason: info.reason,
+        title,
+        diff: diff.filter(|_| changed),
+        claim_changes,
+        revisions,
+        conflicts,
+    };
+    report::log_outcome(&outcome);
+    outcome
+}
+
 /// Extracts a fetched page, finds its claims, and compares both with the
-/// latest version.
+/// latest version, which `latest` reads only once the page is known to have
+/// article text.
 fn analyse(
     base: CheckRecord,
-    page: &Page,
+    page: Page,
     opts: &ExtractOptions,
-    latest: Option<&crate::store::LatestVersion>,
     story: &claims::Story,
-) -> Analysed {
+    latest: impl FnOnce(i64) -> Result<Option<LatestVersion>, StoreError>,
+) -> Result<Examined, StoreError> {
     let base = CheckRecord {
         http_status: Some(page.status),
         bytes: page.body.len() as u64,
         ..base
     };
     let article = extract::extract(&page.html, Some(page.final_url.as_str()), opts);
+    drop(page.html);
     if article.text.trim().is_empty() {
         let reason = "extraction failed: no article text found".to_string();
-        return Analysed::plain(CheckRecord {
+        return Ok(Examined::plain(CheckRecord {
             result: CheckResult::Failed { reason },
             ..base
-        });
+        }));
     }
     let hash = content_hash(&article);
-    if latest.is_some_and(|l| l.content_hash == hash) {
+    let latest = latest(base.document_id)?;
+    if latest.as_ref().is_some_and(|l| l.content_hash == hash) {
         let result = CheckResult::Unchanged {
-            validators: page.validators.clone(),
+            validators: page.validators,
         };
-        return Analysed::plain(CheckRecord { result, ..base });
+        return Ok(Examined::plain(CheckRecord { result, ..base }));
     }
     let analysis = claims::analyse(&article.text, story);
-    let facts: Vec<_> = claims::fact_values(&analysis, story);
-    let mut claim_changes = Vec::new();
-    let mut revisions = Vec::new();
-    let (change, diff) = match latest {
-        None => (None, None),
+    let facts = claims::fact_values(&analysis, story);
+    let mut report = ReportParts {
+        title: article.title.clone(),
+        ..ReportParts::default()
+    };
+    let change = match &latest {
+        None => None,
         Some(l) => {
             let diff = compare::compare_articles(
                 l.title.as_deref(),
@@ -335,20 +508,21 @@ fn analyse(
                 &article.text,
             );
             let old = claims::analyse(&l.text, story);
-            claim_changes = claims::compare_claims(&old, &analysis);
-            claim_changes.sort_by_key(|c| std::cmp::Reverse(c.kind.significance()));
-            revisions = claims::fact_revisions(&claims::fact_values(&old, story), &facts);
+            let mut changes = claims::compare_claims(&old, &analysis);
+            changes.sort_by_key(|c| std::cmp::Reverse(c.kind.significance()));
+            report.revisions = claims::fact_revisions(&claims::fact_values(&old, story), &facts);
+            report.claim_changes = changes;
             let change = NewChange {
                 from_version_id: l.id,
                 summary: diff.summary(),
                 approximate: diff.approximate,
                 diff_json: serde_json::to_string(&diff).unwrap_or_else(|_| "{}".into()),
             };
-            (Some(change), Some(diff))
+            report.diff = Some(diff);
+            Some(change)
         }
     };
-    let title = article.title.clone();
-    let claim_data = claimstore::ClaimData {
+    let claims = claimstore::ClaimData {
         facts: facts
             .into_iter()
             .map(|f| {
@@ -361,25 +535,22 @@ fn analyse(
             })
             .collect(),
         claims: analysis.claims,
-        changes: claim_changes.clone(),
-        revisions: revisions.clone(),
+        changes: report.claim_changes.clone(),
+        revisions: report.revisions.clone(),
     };
     let version = NewVersion {
         content_hash: hash,
         article,
-        raw_html: page.body.clone(),
-        claims: claim_data,
+        raw_html: page.body,
+        claims,
     };
     let result = CheckResult::Changed {
-        validators: page.validators.clone(),
+        validators: page.validators,
         version,
         change,
     };
-    Analysed {
+    Ok(Examined {
         rec: CheckRecord { result, ..base },
-        title,
-        diff,
-        claim_changes,
-        revisions,
-    }
+        report,
+    })
 }

@@ -479,17 +479,6 @@ async fn claim_changes_lead_the_email_when_the_claims_table_exists() {
     let s = setup(port, "");
     let server = SmtpServer::start(&s.mail_dir(), port, Some((USER, PASSWORD)));
     let store = s.store();
-    // The claims stage's table, as it stores claim changes with the change.
-    store
-        .lock()
-        .unwrap()
-        .conn()
-        .execute_batch(
-            "CREATE TABLE claim_changes (id INTEGER PRIMARY KEY,
-                 change_id INTEGER NOT NULL REFERENCES changes(id),
-                 kind TEXT NOT NULL, old TEXT, new TEXT)",
-        )
-        .unwrap();
     store_change(
         &store,
         "Wire",
@@ -502,9 +491,11 @@ async fn claim_changes_lead_the_email_when_the_claims_table_exists() {
         .unwrap()
         .conn()
         .execute(
-            "INSERT INTO claim_changes (change_id, kind, old, new) VALUES
-                 (?1, 'amount', '$50 billion', '$40 billion'),
-                 (?1, 'certainty', 'confirmed', 'reportedly')",
+            // Claim changes as the claims stage stores them with the change.
+            "INSERT INTO claim_changes (change_id, document_id, change_kind, significance, kind, old, new, summary, detail)
+             SELECT ?1, document_id, 'amount_changed', 7, 'amount', '$50 billion', '$40 billion', '', '{}' FROM changes WHERE id = ?1
+             UNION ALL
+             SELECT ?1, document_id, 'certainty_changed', 6, 'certainty', 'confirmed', 'reportedly', '', '{}' FROM changes WHERE id = ?1",
             [change],
         )
         .unwrap();
