@@ -127,19 +127,39 @@ fn class_weight(class_id: &str) -> f64 {
     w
 }
 
-/// Marks which elements to leave out: boilerplate by name, and (when
-/// `heuristics` is false) nothing at all.
+/// Marks which elements to leave out: boilerplate by tag or name. A
+/// boilerplate-looking element that holds most of the page's prose is kept:
+/// class names lie (a "right-rail" wrapper around a whole story), prose less so.
 pub fn skip_mask(flat: &Flat, heuristics: bool) -> Vec<bool> {
-    let mut skip = vec![false; flat.items.len()];
+    let n = flat.items.len();
+    let mut skip = vec![false; n];
     if !heuristics {
         return skip;
     }
+    // Prose per element: non-link characters of substantial paragraphs.
+    let all = blocks(flat, &skip);
+    let mut prose = vec![0usize; n];
+    for b in &all {
+        let c = b.chars();
+        if c >= 60 && b.link_density() < 0.5 && b.owner < n {
+            prose[b.owner] += c - b.link_chars;
+        }
+    }
+    for i in (0..n).rev() {
+        if let Some(e) = flat.el(i)
+            && e.parent < n
+        {
+            prose[e.parent] += prose[i];
+        }
+    }
+    let total = prose.first().copied().unwrap_or(0).max(1) as f64;
     for (i, it) in flat.items.iter().enumerate() {
-        if let Item::Element(e) = it {
-            // The top element (html) and header-less pages: keep.
-            if e.parent != usize::MAX && is_boilerplate(e.tag, &e.class_id, &e.hints) {
-                skip[i] = true;
-            }
+        if let Item::Element(e) = it
+            && e.parent != usize::MAX
+            && is_boilerplate(e.tag, &e.class_id, &e.hints)
+            && (prose[i] as f64) < total * 0.5
+        {
+            skip[i] = true;
         }
     }
     skip
