@@ -42,36 +42,39 @@ impl Block {
     }
 }
 
-/// Class or id names of things that are not the article.
-static UNLIKELY: LazyLock<Regex> = LazyLock::new(|| {
+/// Words in class or id names of things that are not the article. Names are
+/// cut into words at every non-alphanumeric character, so `social-share__bar`
+/// matches `share` but `adrail` does not match `rail`.
+const UNLIKELY_WORDS: &[&str] = &[
+    "ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "adslot", "adunit",
+    "dfp", "gpt", "banner", "sponsor", "sponsored", "promo", "promos", "promotion", "outbrain",
+    "taboola", "zergnet", "comment", "comments", "commenting", "disqus", "respond", "reply",
+    "replies", "share", "shares", "sharing", "sharebar", "social", "socials", "facebook",
+    "twitter", "whatsapp", "pinterest", "linkedin", "related", "recommended", "recommendation",
+    "recommendations", "trending", "popular", "recirc", "recirculation", "newsletter",
+    "newsletters", "subscribe", "signup", "subscription", "cookie", "cookies", "consent",
+    "gdpr", "sidebar", "rail", "widget", "widgets", "skyscraper", "breadcrumb", "breadcrumbs",
+    "pagination", "pager", "menu", "masthead", "topbar", "navbar", "nav", "navigation",
+    "footer", "popup", "modal", "overlay", "lightbox", "toolbar", "tags", "keywords", "topics",
+    "byline", "bylines", "dateline", "timestamp", "caption", "credit", "credits", "copyright",
+    "hidden", "offscreen", "noprint", "login", "signin", "author", "authors", "bio",
+    "readmore", "print",
+];
+
+/// Multi-word names of things that are not the article.
+static UNLIKELY_PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?x)
-        (^|[\s_-])(ad|ads|advert|advertisement|adslot|adunit|ad-slot|dfp|gpt|banner|sponsor(ed)?|promo(tion)?s?|outbrain|taboola|zergnet)([\s_-]|$)
-        | comment | disqus | respond | reply | replies
-        | share | sharing | social | follow-us | facebook | twitter | whatsapp | pinterest
-        | related | recommend | more-stories | read-more | readmore | also-read | trending | popular | most-read | up-next | next-article | recirc
-        | newsletter | subscribe | signup | sign-up | subscription | paywall | registration
-        | cookie | consent | gdpr | privacy-banner
-        | sidebar | side-bar | rail | widget | skyscraper
-        | breadcrumb | pagination | pager | menu | masthead | topbar | top-bar | navbar | nav-bar | navigation | site-header | site-footer | footer | foot
-        | popup | modal | overlay | lightbox | toolbar | tools
-        | tag-list | tags | keywords | topics
-        | author-bio | about-the-author | bio-box | byline | dateline | timestamp | published-date | post-meta | entry-meta | article-meta | meta-data
-        | caption | credit | copyright
-        | hidden | visually-hidden | sr-only | screen-reader | offscreen
-        | print-only | noprint | jump-link | skip-link
-        ",
+        r"read-more|more-(stories|from|news|articles|on)|also-read|most-(read|popular|viewed)|up-next|next-article|you-may-like|around-the-web|sr-only|visually-hidden|screen-reader|skip-link|jump-link|post-meta|entry-meta|article-meta|meta-data|share-tools|site-header|site-footer|page-header|page-footer",
     )
     .expect("static regex")
 });
 
-/// Class or id names of things that are likely the article.
-static LIKELY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?x) article | body | content | entry | main | post | story | text | blog | prose | rich-text | richtext | paragraph",
-    )
-    .expect("static regex")
-});
+fn unlikely_name(class_id: &str) -> bool {
+    class_id
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| UNLIKELY_WORDS.contains(&w))
+        || UNLIKELY_PHRASES.is_match(class_id)
+}
 
 /// Class or id names that lower a container's score.
 static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -93,7 +96,7 @@ static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
 /// subtree is left out of the candidate text.
 fn is_boilerplate(tag: Tag, class_id: &str, hints: &str) -> bool {
     match tag {
-        Tag::Nav | Tag::Aside | Tag::Footer | Tag::Form => return true,
+        Tag::Nav | Tag::Aside | Tag::Footer | Tag::Form | Tag::Figcaption => return true,
         Tag::Body | Tag::Article | Tag::Main | Tag::P => return false,
         _ => {}
     }
@@ -110,7 +113,7 @@ fn is_boilerplate(tag: Tag, class_id: &str, hints: &str) -> bool {
     if class_id.is_empty() {
         return false;
     }
-    UNLIKELY.is_match(class_id) && !LIKELY.is_match(class_id)
+    unlikely_name(class_id)
 }
 
 fn class_weight(class_id: &str) -> f64 {
@@ -401,6 +404,12 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
     };
     let mut top = first;
     let top_score = score[top];
+    if std::env::var("XDBG").is_ok() {
+        for &c in cands.iter().take(8) {
+            let e = flat.el(c).unwrap();
+            eprintln!("cand {c} {:.1} {:?} {:?} chars {} ld {:.2}", score[c], e.tag, e.class_id, sums.chars[c], sums.link_density(c));
+        }
+    }
 
     // Several strong candidates under one ancestor: the ancestor is the article
     // (pages that split the body into several containers).
@@ -489,6 +498,26 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
             }
         }
         _ => ranges.push((top, top_el.end)),
+    }
+
+    // A body split into several containers of one kind (chunks between ads,
+    // sections): the other containers share the class of the best one.
+    for model in [first, top] {
+        let Some(m) = flat.el(model) else { continue };
+        if m.class_id.is_empty() {
+            continue;
+        }
+        for &c in &cands {
+            let Some(e) = flat.el(c) else { continue };
+            if e.tag == m.tag
+                && e.class_id == m.class_id
+                && sums.chars[c] >= 100
+                && sums.link_density(c) < 0.3
+                && !ranges.iter().any(|&(s, end)| (c >= s && c < end) || (s > c && s < e.end))
+            {
+                ranges.push((c, e.end));
+            }
+        }
     }
 
     blocks
