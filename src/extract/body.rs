@@ -46,19 +46,103 @@ impl Block {
 /// cut into words at every non-alphanumeric character, so `social-share__bar`
 /// matches `share` but `adrail` does not match `rail`.
 const UNLIKELY_WORDS: &[&str] = &[
-    "ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "adslot", "adunit",
-    "dfp", "gpt", "banner", "sponsor", "sponsored", "promo", "promos", "promotion", "outbrain",
-    "taboola", "zergnet", "comment", "comments", "commenting", "disqus", "respond", "reply",
-    "replies", "share", "shares", "sharing", "sharebar", "social", "socials", "facebook",
-    "twitter", "whatsapp", "pinterest", "linkedin", "related", "recommended", "recommendation",
-    "recommendations", "trending", "popular", "recirc", "recirculation", "newsletter",
-    "newsletters", "subscribe", "signup", "subscription", "cookie", "cookies", "consent",
-    "gdpr", "sidebar", "rail", "widget", "widgets", "skyscraper", "breadcrumb", "breadcrumbs",
-    "pagination", "pager", "menu", "masthead", "topbar", "navbar", "nav", "navigation",
-    "footer", "popup", "modal", "overlay", "lightbox", "toolbar", "tags", "keywords", "topics",
-    "byline", "bylines", "dateline", "timestamp", "caption", "credit", "credits", "copyright",
-    "hidden", "offscreen", "noprint", "login", "signin", "author", "authors", "bio",
-    "readmore", "print",
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "adslot",
+    "adunit",
+    "dfp",
+    "gpt",
+    "banner",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "promos",
+    "promotion",
+    "outbrain",
+    "taboola",
+    "zergnet",
+    "comment",
+    "comments",
+    "commenting",
+    "disqus",
+    "respond",
+    "reply",
+    "replies",
+    "share",
+    "shares",
+    "sharing",
+    "sharebar",
+    "social",
+    "socials",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "pinterest",
+    "linkedin",
+    "related",
+    "recommended",
+    "recommendation",
+    "recommendations",
+    "trending",
+    "popular",
+    "recirc",
+    "recirculation",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "signup",
+    "subscription",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "sidebar",
+    "rail",
+    "widget",
+    "widgets",
+    "skyscraper",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "pager",
+    "menu",
+    "masthead",
+    "topbar",
+    "navbar",
+    "nav",
+    "navigation",
+    "footer",
+    "popup",
+    "modal",
+    "overlay",
+    "lightbox",
+    "toolbar",
+    "tags",
+    "keywords",
+    "topics",
+    "byline",
+    "bylines",
+    "dateline",
+    "timestamp",
+    "caption",
+    "credit",
+    "credits",
+    "copyright",
+    "hidden",
+    "offscreen",
+    "noprint",
+    "login",
+    "signin",
+    "author",
+    "authors",
+    "bio",
+    "readmore",
+    "print",
 ];
 
 /// Multi-word names of things that are not the article.
@@ -353,6 +437,10 @@ impl Sums {
     }
 }
 
+/// Paragraphs that are mostly link text inside the body are navigation
+/// ("READ MORE: ...", lists of related stories), not prose.
+const MAX_BLOCK_LINK_DENSITY: f64 = 0.5;
+
 /// The blocks that make up the article body, in document order.
 pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
     let n = flat.items.len();
@@ -407,7 +495,14 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
     if std::env::var("XDBG").is_ok() {
         for &c in cands.iter().take(8) {
             let e = flat.el(c).unwrap();
-            eprintln!("cand {c} {:.1} {:?} {:?} chars {} ld {:.2}", score[c], e.tag, e.class_id, sums.chars[c], sums.link_density(c));
+            eprintln!(
+                "cand {c} {:.1} {:?} {:?} chars {} ld {:.2}",
+                score[c],
+                e.tag,
+                e.class_id,
+                sums.chars[c],
+                sums.link_density(c)
+            );
         }
     }
 
@@ -513,18 +608,29 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
                 && e.class_id == m.class_id
                 && sums.chars[c] >= 100
                 && sums.link_density(c) < 0.3
-                && !ranges.iter().any(|&(s, end)| (c >= s && c < end) || (s > c && s < e.end))
+                && !ranges
+                    .iter()
+                    .any(|&(s, end)| (c >= s && c < end) || (s > c && s < e.end))
             {
                 ranges.push((c, e.end));
             }
         }
     }
 
-    blocks
+    let chosen: Vec<usize> = blocks
         .iter()
         .enumerate()
         .filter(|(_, b)| ranges.iter().any(|&(s, e)| b.owner >= s && b.owner < e))
         .map(|(i, _)| i)
+        .collect();
+    // A lone link paragraph is often part of the text ("Get it at ... for
+    // $20"); a run of them is a list of other stories.
+    let linky = |k: usize| blocks[chosen[k]].link_density() >= MAX_BLOCK_LINK_DENSITY;
+    (0..chosen.len())
+        .filter(|&k| {
+            !linky(k) || !((k > 0 && linky(k - 1)) || (k + 1 < chosen.len() && linky(k + 1)))
+        })
+        .map(|k| chosen[k])
         .collect()
 }
 

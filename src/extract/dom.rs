@@ -151,16 +151,23 @@ fn hidden(el: &scraper::node::Element) -> bool {
     false
 }
 
+/// `class` and `id`, lower-cased, with camelCase words cut apart
+/// (`newsCaption` becomes `news-caption`) so names can be matched by word.
 fn class_id(el: &scraper::node::Element) -> String {
     let mut s = String::new();
-    if let Some(c) = el.attr("class") {
-        s.push_str(c);
+    for v in [el.attr("class"), el.attr("id")].into_iter().flatten() {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        let mut prev_lower = false;
+        for c in v.chars() {
+            if c.is_uppercase() && prev_lower {
+                s.push('-');
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            s.extend(c.to_lowercase());
+        }
     }
-    if let Some(i) = el.attr("id") {
-        s.push(' ');
-        s.push_str(i);
-    }
-    s.make_ascii_lowercase();
     s
 }
 
