@@ -11,13 +11,17 @@
 //! For every `ID.html` in PAGES_DIR it writes `{ID: {"articleBody": text}}` to
 //! OUT.json, using the page address from `ID.json` (`url`) when present. It
 //! prints the time per page spent in extraction only (reading files and
-//! writing JSON excluded), median and mean, and lists pages the guards would
-//! refuse (a real article should never be refused).
+//! writing JSON excluded; the fastest of three runs of each page), median and
+//! mean, and lists pages the guards would refuse (a real article should never
+//! be refused).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use claimwatch::extract::{ExtractOptions, assess, extract};
+
+/// Each page is extracted this many times; the fastest run is its time.
+const RUNS: usize = 3;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -43,9 +47,18 @@ fn main() -> anyhow::Result<()> {
         let bytes = std::fs::read(page)?;
         let html = String::from_utf8_lossy(&bytes);
         let url = page_url(page);
-        let t = Instant::now();
-        let article = extract(&html, url.as_deref(), &opts);
-        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        // The fastest of a few runs: on a shared machine, the others measure
+        // the neighbours' load more than the extractor.
+        let mut best = f64::INFINITY;
+        let mut article = None;
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let a = extract(&html, url.as_deref(), &opts);
+            best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+            article = Some(a);
+        }
+        ms.push(best);
+        let article = article.expect("RUNS > 0");
         if let Err(e) = assess(&article, &html, None) {
             refused += 1;
             eprintln!("refused {id}: {e}");

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
 use super::text::{collapse, decode_entities};
@@ -16,12 +16,6 @@ fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("static selector")
 }
 
-static LD: LazyLock<Selector> = LazyLock::new(|| sel("script"));
-static META: LazyLock<Selector> = LazyLock::new(|| sel("meta"));
-static LINK: LazyLock<Selector> = LazyLock::new(|| sel("link[rel][href]"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
-static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
-static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time[datetime]"));
 static AUTHOR_EL: LazyLock<Selector> = LazyLock::new(|| {
     sel("[rel~=author], [itemprop~=author], .byline, .author-name, .article-author, .byline__name")
 });
@@ -35,9 +29,6 @@ pub struct LdArticle {
     pub modified: Option<String>,
     pub language: Option<String>,
     pub body: Option<String>,
-    pub url: Option<String>,
-    /// `isAccessibleForFree: false` was declared.
-    pub paywalled: bool,
 }
 
 /// Everything the head and markup say about the page.
@@ -52,8 +43,6 @@ pub struct Meta {
     /// Candidate headlines (any source) to strip from the top of the body.
     pub headlines: Vec<String>,
     pub ld: LdArticle,
-    /// The `<title>` text.
-    pub doc_title: Option<String>,
 }
 
 const ARTICLE_TYPES: &[&str] = &[
@@ -186,17 +175,90 @@ fn lenient_json(raw: &str) -> Option<Value> {
     serde_json::from_str(&cleaned).ok()
 }
 
-pub fn ld_article(doc: &Html) -> LdArticle {
-    let mut best: Option<(u8, usize, Value)> = None;
-    for s in doc.select(&LD) {
-        if !s
-            .attr("type")
-            .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"))
-        {
+/// What one walk over the document collects for the metadata.
+#[derive(Default)]
+struct Scan {
+    ld_scripts: Vec<String>,
+    metas: Vec<(String, String)>,
+    canonical: Option<String>,
+    title: Option<String>,
+    h1: Option<String>,
+    time_published: Option<String>,
+    time_any: Option<String>,
+}
+
+fn scan(doc: &Html) -> Scan {
+    let mut sc = Scan::default();
+    for node in doc.root_element().descendants() {
+        let Some(el) = ElementRef::wrap(node) else {
             continue;
+        };
+        let v = el.value();
+        match v.name() {
+            "script" => {
+                if v.attr("type")
+                    .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"))
+                {
+                    sc.ld_scripts.push(el.text().collect());
+                }
+            }
+            "meta" => {
+                let Some(content) = v.attr("content") else {
+                    continue;
+                };
+                for key in ["property", "name", "itemprop", "http-equiv"] {
+                    if let Some(k) = v.attr(key) {
+                        for k in k.split_whitespace() {
+                            sc.metas.push((k.to_ascii_lowercase(), content.to_string()));
+                        }
+                    }
+                }
+            }
+            "link" => {
+                if sc.canonical.is_none()
+                    && v.attr("rel").is_some_and(|r| {
+                        r.split_whitespace()
+                            .any(|t| t.eq_ignore_ascii_case("canonical"))
+                    })
+                {
+                    sc.canonical = v.attr("href").map(str::to_string);
+                }
+            }
+            "title" => {
+                if sc.title.is_none() {
+                    sc.title =
+                        Some(collapse(&el.text().collect::<String>())).filter(|t| !t.is_empty());
+                }
+            }
+            "h1" => {
+                if sc.h1.is_none() {
+                    sc.h1 =
+                        Some(collapse(&el.text().collect::<String>())).filter(|t| !t.is_empty());
+                }
+            }
+            "time" => {
+                if let Some(dt) = v.attr("datetime").map(collapse).filter(|d| !d.is_empty()) {
+                    let published = v.attr("pubdate").is_some()
+                        || v.attr("itemprop")
+                            .is_some_and(|p| p.contains("datePublished"));
+                    if published && sc.time_published.is_none() {
+                        sc.time_published = Some(dt.clone());
+                    }
+                    if sc.time_any.is_none() {
+                        sc.time_any = Some(dt);
+                    }
+                }
+            }
+            _ => {}
         }
-        let raw: String = s.text().collect();
-        let Some(v) = lenient_json(&raw) else {
+    }
+    sc
+}
+
+fn ld_article(scripts: &[String]) -> LdArticle {
+    let mut best: Option<(u8, usize, Value)> = None;
+    for raw in scripts {
+        let Some(v) = lenient_json(raw) else {
             continue;
         };
         for o in objects(&v) {
@@ -220,13 +282,6 @@ pub fn ld_article(doc: &Html) -> LdArticle {
     let Some((rank, _, o)) = best else {
         return LdArticle::default();
     };
-    let url = string_of(o.get("url")).or_else(|| match o.get("mainEntityOfPage") {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Object(m)) => string_of(m.get("@id").or(m.get("url"))),
-        _ => None,
-    });
-    let paywalled = matches!(o.get("isAccessibleForFree"), Some(Value::Bool(false)))
-        || matches!(o.get("isAccessibleForFree"), Some(Value::String(s)) if s.eq_ignore_ascii_case("false"));
     LdArticle {
         headline: string_of(o.get("headline")).or_else(|| {
             if rank == 2 {
@@ -243,8 +298,6 @@ pub fn ld_article(doc: &Html) -> LdArticle {
             .get("articleBody")
             .and_then(|b| b.as_str())
             .map(str::to_string),
-        url,
-        paywalled,
     }
 }
 
@@ -278,32 +331,17 @@ fn clean_byline(s: &str) -> Option<String> {
 }
 
 pub fn metadata(doc: &Html, url: Option<&str>) -> Meta {
-    let ld = ld_article(doc);
+    let sc = scan(doc);
+    let ld = ld_article(&sc.ld_scripts);
 
     let mut m: HashMap<String, String> = HashMap::new();
-    for e in doc.select(&META) {
-        let Some(content) = e.attr("content") else {
-            continue;
-        };
-        for key in ["property", "name", "itemprop", "http-equiv"] {
-            if let Some(k) = e.attr(key) {
-                for k in k.split_whitespace() {
-                    m.entry(k.to_ascii_lowercase())
-                        .or_insert_with(|| collapse(&decode_entities(content)));
-                }
-            }
+    for (k, content) in &sc.metas {
+        if !m.contains_key(k) {
+            m.insert(k.clone(), collapse(&decode_entities(content)));
         }
     }
-
-    let doc_title = doc
-        .select(&TITLE)
-        .next()
-        .map(|t| collapse(&t.text().collect::<String>()))
-        .filter(|t| !t.is_empty());
-    let h1 = doc
-        .select(&H1)
-        .map(|h| collapse(&h.text().collect::<String>()))
-        .find(|t| !t.is_empty());
+    let doc_title = sc.title.clone();
+    let h1 = sc.h1.clone();
 
     let og_title = first(&m, &["og:title", "twitter:title", "headline", "dc.title"]).cloned();
     let title = ld
@@ -344,17 +382,6 @@ pub fn metadata(doc: &Html, url: Option<&str>) -> Meta {
         })
     };
 
-    let time_el = |pubdate: bool| {
-        doc.select(&TIME)
-            .filter(|t| {
-                !pubdate
-                    || t.attr("pubdate").is_some()
-                    || t.attr("itemprop")
-                        .is_some_and(|p| p.contains("datePublished"))
-            })
-            .find_map(|t| t.attr("datetime").map(collapse))
-            .filter(|s| !s.is_empty())
-    };
     let published = ld
         .published
         .clone()
@@ -381,8 +408,8 @@ pub fn metadata(doc: &Html, url: Option<&str>) -> Meta {
             )
             .cloned()
         })
-        .or_else(|| time_el(true))
-        .or_else(|| time_el(false));
+        .or_else(|| sc.time_published.clone())
+        .or_else(|| sc.time_any.clone());
     let modified = ld.modified.clone().or_else(|| {
         first(
             &m,
@@ -399,15 +426,10 @@ pub fn metadata(doc: &Html, url: Option<&str>) -> Meta {
         .cloned()
     });
 
-    let canonical_url = doc
-        .select(&LINK)
-        .filter(|l| {
-            l.attr("rel").is_some_and(|r| {
-                r.split_whitespace()
-                    .any(|t| t.eq_ignore_ascii_case("canonical"))
-            })
-        })
-        .find_map(|l| resolve(l.attr("href").unwrap_or(""), url))
+    let canonical_url = sc
+        .canonical
+        .as_deref()
+        .and_then(|h| resolve(h, url))
         .or_else(|| first(&m, &["og:url"]).and_then(|u| resolve(u, url)));
 
     let language = doc
@@ -435,7 +457,6 @@ pub fn metadata(doc: &Html, url: Option<&str>) -> Meta {
         language,
         headlines,
         ld,
-        doc_title,
     }
 }
 

@@ -13,6 +13,7 @@ mod body;
 mod dom;
 mod guard;
 mod meta;
+mod prep;
 mod text;
 
 use regex::Regex;
@@ -105,7 +106,8 @@ pub struct Article {
 /// Extracts the article from `html`. `url` is the page's address, used to
 /// resolve relative links such as the canonical URL.
 pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Article {
-    let mut doc = Html::parse_document(html);
+    let html = prep::strip_noise(html);
+    let mut doc = Html::parse_document(&html);
     let meta = meta::metadata(&doc, url);
     let mut warnings = Vec::new();
 
