@@ -11,7 +11,7 @@
 //! For every `ID.html` in PAGES_DIR it writes `{ID: {"articleBody": text}}` to
 //! OUT.json, using the page address from `ID.json` (`url`) when present. It
 //! prints the time per page spent in extraction only (reading files and
-//! writing JSON excluded; the fastest of three runs of each page), median and
+//! writing JSON excluded; the fastest of five runs of each page), median and
 //! mean, and lists pages the guards would refuse (a real article should never
 //! be refused).
 
@@ -21,7 +21,7 @@ use std::time::Instant;
 use claimwatch::extract::{ExtractOptions, assess, extract};
 
 /// Each page is extracted this many times; the fastest run is its time.
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();

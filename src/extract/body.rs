@@ -79,11 +79,6 @@ const UNLIKELY_WORDS: &[&str] = &[
     "sharebar",
     "social",
     "socials",
-    "facebook",
-    "twitter",
-    "whatsapp",
-    "pinterest",
-    "linkedin",
     "related",
     "recommended",
     "recommendation",
@@ -263,6 +258,7 @@ pub fn blocks(flat: &Flat, skip: &[bool]) -> Vec<Block> {
     let mut owner = usize::MAX;
     let mut pending_space = false;
     let mut links_open = 0usize;
+    let mut last_in_link = false;
 
     let flush = |buf: &mut String,
                  link_chars: &mut usize,
@@ -343,12 +339,14 @@ pub fn blocks(flat: &Flat, skip: &[bool]) -> Vec<Block> {
                             .unwrap_or(usize::MAX);
                     } else if pending_space {
                         buf.push(' ');
-                        if links_open > 0 {
+                        // A space is link text only between two link words.
+                        if links_open > 0 && last_in_link {
                             link_chars += 1;
                         }
                     }
                     buf.push_str(w);
-                    if links_open > 0 {
+                    last_in_link = links_open > 0;
+                    if last_in_link {
                         link_chars += w.chars().count();
                     }
                     pending_space = true;

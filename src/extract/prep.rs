@@ -94,6 +94,149 @@ pub fn strip_noise(html: &str) -> Cow<'_, str> {
     }
 }
 
+/// Deepest element nesting kept. Real pages stay under a few hundred; the
+/// HTML parser's time grows with the square of the depth (100,000 nested
+/// elements take minutes), so tags deeper than this are dropped, keeping
+/// their text.
+pub const MAX_DEPTH: usize = 512;
+
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen",
+];
+
+/// Elements the parser closes by itself when a sibling starts; they do not
+/// pile up, so they are not counted.
+const SELF_CLOSING_SIBLINGS: &[&str] = &[
+    "p", "li", "dt", "dd", "td", "th", "tr", "option", "optgroup", "rb", "rp", "rt", "tbody",
+    "thead", "tfoot", "colgroup", "caption",
+];
+
+/// A tag found by [`next_tag`].
+struct TagAt<'a> {
+    start: usize,
+    end: usize,
+    name: &'a str,
+    closing: bool,
+    self_closed: bool,
+}
+
+/// The next tag at or after `from`, skipping text. Quoted attribute values
+/// may hold `>`.
+fn next_tag(html: &str, from: usize) -> Option<TagAt<'_>> {
+    let b = html.as_bytes();
+    let mut i = from;
+    loop {
+        let lt = i + b.get(i..)?.iter().position(|&c| c == b'<')?;
+        let mut j = lt + 1;
+        let closing = b.get(j) == Some(&b'/');
+        if closing {
+            j += 1;
+        }
+        let name_start = j;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-' || b[j] == b':') {
+            j += 1;
+        }
+        if j == name_start || !b[name_start].is_ascii_alphabetic() {
+            i = lt + 1;
+            continue;
+        }
+        let name = &html[name_start..j];
+        let mut quote = 0u8;
+        while j < b.len() {
+            let c = b[j];
+            if quote != 0 {
+                if c == quote {
+                    quote = 0;
+                }
+            } else if c == b'"' || c == b'\'' {
+                quote = c;
+            } else if c == b'>' {
+                break;
+            }
+            j += 1;
+        }
+        let end = (j + 1).min(b.len());
+        let self_closed = j > 0 && j <= b.len() && b.get(j.wrapping_sub(1)) == Some(&b'/');
+        return Some(TagAt {
+            start: lt,
+            end,
+            name,
+            closing,
+            self_closed,
+        });
+    }
+}
+
+fn counted(name: &str) -> bool {
+    !VOID.iter().any(|v| v.eq_ignore_ascii_case(name))
+        && !SELF_CLOSING_SIBLINGS
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(name))
+}
+
+fn raw_text(name: &str) -> Option<&'static [u8]> {
+    if name.eq_ignore_ascii_case("script") {
+        Some(b"</script")
+    } else if name.eq_ignore_ascii_case("style") {
+        Some(b"</style")
+    } else if name.eq_ignore_ascii_case("textarea") {
+        Some(b"</textarea")
+    } else if name.eq_ignore_ascii_case("title") {
+        Some(b"</title")
+    } else {
+        None
+    }
+}
+
+/// Walks the tags of `html` tracking nesting depth; returns the deepest
+/// level. With `out`, writes `html` without the tags deeper than `max`.
+fn walk_depth(html: &str, max: usize, mut out: Option<&mut String>) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(t) = next_tag(html, i) {
+        i = t.end.max(t.start + 1);
+        let mut too_deep = false;
+        if counted(t.name) {
+            if t.closing {
+                too_deep = depth > max;
+                depth = depth.saturating_sub(1);
+            } else if !t.self_closed {
+                depth += 1;
+                deepest = deepest.max(depth);
+                too_deep = depth > max;
+            }
+        }
+        if too_deep && let Some(o) = out.as_deref_mut() {
+            o.push_str(&html[copied..t.start]);
+            o.push(' ');
+            copied = t.end;
+        }
+        if !t.closing
+            && let Some(close) = raw_text(t.name)
+        {
+            i = find_ci(html.as_bytes(), i, close).unwrap_or(html.len());
+        }
+    }
+    if let Some(o) = out {
+        o.push_str(&html[copied..]);
+    }
+    deepest
+}
+
+/// Returns `html` with tags nested deeper than `max` removed (text kept).
+/// Pages within the limit are returned as they are, after one scan.
+pub fn limit_depth(html: &str, max: usize) -> Cow<'_, str> {
+    if walk_depth(html, max, None) <= max {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    walk_depth(html, max, Some(&mut out));
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +267,20 @@ mod tests {
             let _ = strip_noise(html);
         }
         assert!(matches!(strip_noise("<p>plain</p>"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_at_the_limit() {
+        let html = "<div><span><b>x</b></span></div>";
+        assert!(matches!(limit_depth(html, 3), Cow::Borrowed(_)));
+        assert_eq!(limit_depth(html, 2), "<div><span> x </span></div>");
+        // Void, self-closed and sibling-closing tags and tags inside raw text
+        // do not count.
+        let html =
+            "<div><br><img/><p>a<p>b<script>'<div><div>'</script><title><i><i></title></div>";
+        assert!(matches!(limit_depth(html, 2), Cow::Borrowed(_)));
+        for html in ["<", "<div", "<div a='>", "</", "<a\"/>", "é<é>"] {
+            let _ = limit_depth(html, 0);
+        }
     }
 }
