@@ -490,19 +490,6 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
     };
     let mut top = first;
     let top_score = score[top];
-    if std::env::var("XDBG").is_ok() {
-        for &c in cands.iter().take(8) {
-            let e = flat.el(c).unwrap();
-            eprintln!(
-                "cand {c} {:.1} {:?} {:?} chars {} ld {:.2}",
-                score[c],
-                e.tag,
-                e.class_id,
-                sums.chars[c],
-                sums.link_density(c)
-            );
-        }
-    }
 
     // Several strong candidates under one ancestor: the ancestor is the article
     // (pages that split the body into several containers).

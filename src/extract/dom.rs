@@ -213,10 +213,8 @@ pub fn flatten(root: ElementRef<'_>) -> Flat {
                     opened = true;
                 }
             }
-            Node::Text(t) => {
-                if !t.trim().is_empty() || !items.is_empty() {
-                    items.push(Item::Text(t.to_string()));
-                }
+            Node::Text(t) if (!t.trim().is_empty() || !items.is_empty()) => {
+                items.push(Item::Text(t.to_string()));
             }
             Node::Document | Node::Fragment => descend = true,
             _ => {}

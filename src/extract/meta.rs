@@ -195,12 +195,11 @@ fn scan(doc: &Html) -> Scan {
         };
         let v = el.value();
         match v.name() {
-            "script" => {
+            "script"
                 if v.attr("type")
-                    .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json"))
-                {
-                    sc.ld_scripts.push(el.text().collect());
-                }
+                    .is_some_and(|t| t.to_ascii_lowercase().contains("ld+json")) =>
+            {
+                sc.ld_scripts.push(el.text().collect());
             }
             "meta" => {
                 let Some(content) = v.attr("content") else {
@@ -214,27 +213,20 @@ fn scan(doc: &Html) -> Scan {
                     }
                 }
             }
-            "link" => {
+            "link"
                 if sc.canonical.is_none()
                     && v.attr("rel").is_some_and(|r| {
                         r.split_whitespace()
                             .any(|t| t.eq_ignore_ascii_case("canonical"))
-                    })
-                {
-                    sc.canonical = v.attr("href").map(str::to_string);
-                }
+                    }) =>
+            {
+                sc.canonical = v.attr("href").map(str::to_string);
             }
-            "title" => {
-                if sc.title.is_none() {
-                    sc.title =
-                        Some(collapse(&el.text().collect::<String>())).filter(|t| !t.is_empty());
-                }
+            "title" if sc.title.is_none() => {
+                sc.title = Some(collapse(&el.text().collect::<String>())).filter(|t| !t.is_empty());
             }
-            "h1" => {
-                if sc.h1.is_none() {
-                    sc.h1 =
-                        Some(collapse(&el.text().collect::<String>())).filter(|t| !t.is_empty());
-                }
+            "h1" if sc.h1.is_none() => {
+                sc.h1 = Some(collapse(&el.text().collect::<String>())).filter(|t| !t.is_empty());
             }
             "time" => {
                 if let Some(dt) = v.attr("datetime").map(collapse).filter(|d| !d.is_empty()) {
