@@ -131,10 +131,13 @@ pub fn assess(
             return Err(ExtractFailure::ErrorPage(reason));
         }
         // Consent walls talk about little else: several distinct consent terms
-        // in a short text, or a title about cookies.
+        // in a short text where most paragraphs are about consent (a short
+        // story that reports on cookie rules has other paragraphs too), or a
+        // page title about cookies.
         let consent_terms = distinct_matches(&CONSENT_TEXT, text);
-        if consent_terms >= 3
-            || (consent_terms >= 1 && chars < 600 && consent_share(text) > 0.3)
+        let share = consent_share(text);
+        if (consent_terms >= 3 && share >= 0.5)
+            || (consent_terms >= 1 && chars < 600 && share > 0.5)
             || CONSENT_TEXT.is_match(&title) && !CONSENT_TEXT.is_match(headline)
         {
             return Err(ExtractFailure::ConsentWall);
