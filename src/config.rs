@@ -575,41 +575,21 @@ impl Validator<'_> {
     }
 
     fn extract_options(&self, rs: &RawSource, i: usize) -> Result<ExtractOptions, ConfigError> {
+        use crate::extract::OptionError;
         let key = |k: &str| format!("sources[{i}].{k}");
-        if let Some(sel) = &rs.selector
-            && let Err(e) = scraper::Selector::parse(sel.get_ref())
-        {
-            return Err(self.err(
-                sel.span(),
-                &key("selector"),
-                &format!("invalid CSS selector: {e}"),
-            ));
-        }
         let empty = Vec::new();
         let drop = rs.drop.as_ref().map_or(&empty, |d| d.get_ref());
-        for d in drop {
-            if let Err(e) = scraper::Selector::parse(d) {
-                let span = rs.drop.as_ref().map_or(0..0, |d| d.span());
-                return Err(self.err(
-                    span,
-                    &key("drop"),
-                    &format!("invalid CSS selector {d:?}: {e}"),
-                ));
-            }
-        }
-        for pat in rs.ignore.as_ref().map_or(&empty, |d| d.get_ref()) {
-            if let Err(e) = regex::Regex::new(pat) {
-                let span = rs.ignore.as_ref().map_or(0..0, |d| d.span());
-                return Err(self.err(
-                    span,
-                    &key("ignore"),
-                    &format!("invalid regular expression {pat:?}: {e}"),
-                ));
-            }
-        }
-        Ok(ExtractOptions {
-            body_selector: rs.selector.as_ref().map(|s| s.get_ref().clone()),
-            drop_selectors: drop.clone(),
+        let ignore = rs.ignore.as_ref().map_or(&empty, |d| d.get_ref());
+        let selector = rs.selector.as_ref().map(|s| s.get_ref().as_str());
+        ExtractOptions::new(selector, drop, ignore).map_err(|e| {
+            let (span, k) = match &e {
+                OptionError::BodySelector { .. } => {
+                    (rs.selector.as_ref().map(|s| s.span()), "selector")
+                }
+                OptionError::DropSelector { .. } => (rs.drop.as_ref().map(|d| d.span()), "drop"),
+                OptionError::Ignore { .. } => (rs.ignore.as_ref().map(|d| d.span()), "ignore"),
+            };
+            self.err(span.unwrap_or(0..0), &key(k), &e.to_string())
         })
     }
 }

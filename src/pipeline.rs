@@ -460,9 +460,9 @@ fn finish(
     outcome
 }
 
-/// Extracts a fetched page, finds its claims, and compares both with the
-/// latest version, which `latest` reads only once the page is known to have
-/// article text.
+/// Extracts a fetched page, checks that the extraction is an article,
+/// finds its claims, and compares both with the latest version (read with
+/// `latest`).
 fn analyse(
     base: CheckRecord,
     page: Page,
@@ -476,16 +476,20 @@ fn analyse(
         ..base
     };
     let article = extract::extract(&page.html, Some(page.final_url.as_str()), opts);
-    drop(page.html);
-    if article.text.trim().is_empty() {
-        let reason = "extraction failed: no article text found".to_string();
+    let latest = latest(base.document_id)?;
+    // A consent wall, paywall, captcha or error page, or a text far shorter
+    // than the last version, is a failed extraction: never a new version,
+    // never "text removed".
+    let previous_chars = latest.as_ref().map(|l| l.text.chars().count());
+    if let Err(failure) = extract::assess(&article, &page.html, previous_chars) {
+        let reason = format!("extraction failed: {failure}");
         return Ok(Examined::plain(CheckRecord {
             result: CheckResult::Failed { reason },
             ..base
         }));
     }
+    drop(page.html);
     let hash = content_hash(&article);
-    let latest = latest(base.document_id)?;
     if latest.as_ref().is_some_and(|l| l.content_hash == hash) {
         let result = CheckResult::Unchanged {
             validators: page.validators,

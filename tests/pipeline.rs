@@ -272,3 +272,94 @@ fn the_example_config_loads() {
     assert!(c.sources.len() >= 2);
     assert_eq!(c.database, path.parent().unwrap().join("claimwatch.db"));
 }
+
+/// A page we edit ourselves: the article paragraphs, served on every request.
+async fn editable_page() -> (String, Arc<std::sync::Mutex<String>>, CancellationToken) {
+    let body = Arc::new(std::sync::Mutex::new(String::new()));
+    let b = body.clone();
+    let (url, token) = serve(move |_| Response::html(b.lock().unwrap().clone())).await;
+    (format!("{url}/article"), body, token)
+}
+
+fn article_page(paragraphs: &[&str]) -> String {
+    let ps: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+    format!(
+        "<html><head><title>Deal</title></head><body><nav>Home</nav><article><h1>Deal</h1>{ps}</article></body></html>"
+    )
+}
+
+const LONG: [&str; 4] = [
+    "Amazon will invest $50 billion in OpenAI over several years, the companies said in a joint statement on Tuesday.",
+    "The money will fund research, data centres and the commercial rollout of new models, according to the statement.",
+    "AWS competes with Microsoft Azure, which has been OpenAI's main cloud provider since 2019, for enterprise customers.",
+    "Antitrust lawyers said a deal of this size could draw scrutiny from regulators in Washington and in Brussels.",
+];
+
+#[tokio::test]
+async fn a_consent_wall_or_a_fragment_is_a_failed_extraction_not_text_removed() {
+    let (url, body, _t) = editable_page().await;
+    *body.lock().unwrap() = article_page(&LONG);
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path(), &[("page", url)], "");
+    check_once(&c, None).await.unwrap();
+
+    // A consent wall instead of the article.
+    *body.lock().unwrap() = "<html><body><div class=\"consent\"><h2>We value your privacy</h2>\
+        <p>We and our partners use cookies to store and access information on your device. \
+        Accept all cookies or manage your preferences to continue.</p>\
+        <button>Accept all</button><button>Manage preferences</button></div></body></html>"
+        .to_string();
+    let out = check_once(&c, None).await.unwrap();
+    assert_eq!(out[0].stored, Stored::Failed);
+    assert!(
+        out[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .starts_with("extraction failed"),
+        "{:?}",
+        out[0].reason
+    );
+
+    // Only the first paragraph: far shorter than the stored version.
+    *body.lock().unwrap() = article_page(&LONG[..1]);
+    let out = check_once(&c, None).await.unwrap();
+    assert_eq!(out[0].stored, Stored::Failed);
+    assert!(
+        out[0].reason.as_deref().unwrap().contains("less than half of the previous version"),
+        "{:?}",
+        out[0].reason
+    );
+
+    let conn = db(&c);
+    assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 1);
+    assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 0);
+    assert_eq!(outcomes(&conn), ["new", "failed", "failed"]);
+}
+
+#[tokio::test]
+async fn per_source_ignore_patterns_keep_volatile_text_out_of_versions() {
+    let (url, body, _t) = editable_page().await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path(), &[("page", url)], "");
+    // The same source, with a pattern for the live-updating line.
+    let path = dir.path().join("claimwatch.toml");
+    let text =
+        std::fs::read_to_string(&path).unwrap() + "ignore = ['Updated \\d+ minutes? ago\\.']\n";
+    std::fs::write(&path, text).unwrap();
+    let c2 = Config::load(&path).unwrap();
+    assert_eq!(c.sources[0].url, c2.sources[0].url);
+    for minutes in [3, 4, 9] {
+        let stamp = format!("Updated {minutes} minutes ago.");
+        let mut ps = LONG.to_vec();
+        ps.push(&stamp);
+        *body.lock().unwrap() = article_page(&ps);
+        check_once(&c2, None).await.unwrap();
+    }
+    let conn = db(&c2);
+    assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 1);
+    let text: String = conn
+        .query_row("SELECT text FROM versions", [], |r| r.get(0))
+        .unwrap();
+    assert!(!text.contains("Updated"), "{text}");
+}

@@ -1,9 +1,26 @@
 //! Article extraction: the main text of a news page and its metadata.
 //!
 //! Pure code: HTML in, [`Article`] out. No I/O, no clock. Odd HTML is data,
-//! never an error.
+//! never an error. [`assess`] then decides whether an extraction is fit to be
+//! stored as a new version of a document.
+//!
+//! The body is found by scoring paragraphs and their containers (see
+//! `body.rs`); a page's JSON-LD `articleBody` is used when the markup yields
+//! far less than it. Every walk over the document is iterative, so depth of
+//! nesting costs no stack.
 
+mod body;
+mod dom;
+mod guard;
+mod meta;
+mod prep;
+mod text;
+
+use regex::Regex;
+use scraper::{Html, Selector};
 use serde::Serialize;
+
+pub use guard::{ExtractFailure, assess};
 
 /// Per-source knobs that change what counts as the article.
 #[derive(Debug, Clone, Default)]
@@ -12,6 +29,57 @@ pub struct ExtractOptions {
     pub body_selector: Option<String>,
     /// CSS selectors whose elements are removed before extraction.
     pub drop_selectors: Vec<String>,
+    /// Volatile text ("Updated 5 minutes ago") removed from the body, so it
+    /// does not show up as a change between versions.
+    pub ignore: Vec<Regex>,
+}
+
+/// A per-source option that does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OptionError {
+    #[error("invalid body selector {selector:?}: {reason}")]
+    BodySelector { selector: String, reason: String },
+    #[error("invalid drop selector {selector:?}: {reason}")]
+    DropSelector { selector: String, reason: String },
+    #[error("invalid ignore pattern {pattern:?}: {reason}")]
+    Ignore { pattern: String, reason: String },
+}
+
+impl ExtractOptions {
+    /// Builds options from configuration strings, checking every selector and
+    /// pattern; the error names the first one that does not parse and why.
+    pub fn new(
+        body_selector: Option<&str>,
+        drop_selectors: &[String],
+        ignore: &[String],
+    ) -> Result<ExtractOptions, OptionError> {
+        if let Some(s) = body_selector {
+            Selector::parse(s).map_err(|e| OptionError::BodySelector {
+                selector: s.to_string(),
+                reason: e.to_string(),
+            })?;
+        }
+        for s in drop_selectors {
+            Selector::parse(s).map_err(|e| OptionError::DropSelector {
+                selector: s.clone(),
+                reason: e.to_string(),
+            })?;
+        }
+        let ignore = ignore
+            .iter()
+            .map(|p| {
+                Regex::new(p).map_err(|e| OptionError::Ignore {
+                    pattern: p.clone(),
+                    reason: e.to_string(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ExtractOptions {
+            body_selector: body_selector.map(str::to_string),
+            drop_selectors: drop_selectors.to_vec(),
+            ignore,
+        })
+    }
 }
 
 /// What claimwatch sees in one page.
@@ -27,34 +95,249 @@ pub struct Article {
     pub modified: Option<String>,
     pub canonical_url: Option<String>,
     pub language: Option<String>,
+    /// Where the body came from: `"selector"`, `"markup"` or `"json-ld"`.
+    pub source: &'static str,
+    /// Things worth knowing about this extraction (an option that did not
+    /// parse or match, a JSON-LD fallback).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Extracts the article from `html`. `url` is the page's address, used to
 /// resolve relative links such as the canonical URL.
 pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Article {
-    let _ = (url, opts);
-    let doc = scraper::Html::parse_document(html);
-    let scoped = scraper::Selector::parse("article p").expect("static selector");
-    let any = scraper::Selector::parse("p").expect("static selector");
-    let p = if doc.select(&scoped).next().is_some() {
-        scoped
-    } else {
-        any
+    let html = prep::strip_noise(html);
+    let html = prep::limit_depth(&html, prep::MAX_DEPTH);
+    let mut doc = Html::parse_document(&html);
+    let meta = meta::metadata(&doc, url);
+    let mut warnings = Vec::new();
+
+    // Per-source removals come first, so nothing below sees those elements.
+    for s in &opts.drop_selectors {
+        match Selector::parse(s) {
+            Ok(sel) => {
+                let ids: Vec<_> = doc.select(&sel).map(|e| e.id()).collect();
+                for id in ids {
+                    if let Some(mut n) = doc.tree.get_mut(id) {
+                        n.detach();
+                    }
+                }
+            }
+            Err(e) => warnings.push(format!("drop selector {s:?} ignored: {e}")),
+        }
+    }
+
+    let mut source = "markup";
+    let mut paragraphs: Option<Vec<String>> = None;
+    if let Some(s) = &opts.body_selector {
+        match Selector::parse(s) {
+            Ok(sel) => {
+                let matched: Vec<_> = doc.select(&sel).collect();
+                let ids: Vec<_> = matched.iter().map(|e| e.id()).collect();
+                let mut paras = Vec::new();
+                for e in &matched {
+                    // Nested matches are already inside an outer one.
+                    if e.ancestors().any(|a| ids.contains(&a.id())) {
+                        continue;
+                    }
+                    let flat = dom::flatten(*e);
+                    let skip = body::skip_mask(&flat, false);
+                    paras.extend(body::blocks(&flat, &skip).into_iter().map(|b| b.text));
+                }
+                if paras.is_empty() {
+                    warnings.push(format!("body selector {s:?} matched no text"));
+                } else {
+                    source = "selector";
+                    paragraphs = Some(paras);
+                }
+            }
+            Err(e) => warnings.push(format!("body selector {s:?} ignored: {e}")),
+        }
+    }
+
+    let paragraphs = match paragraphs {
+        Some(p) => p,
+        None => {
+            let flat = dom::flatten(doc.root_element());
+            let skip = body::skip_mask(&flat, true);
+            let blocks = body::blocks(&flat, &skip);
+            let chosen = body::select(&flat, &blocks);
+            let paras = strip_headline(
+                chosen.into_iter().map(|i| &blocks[i]).collect(),
+                &meta.headlines,
+            );
+            match ld_fallback(&meta.ld, &paras) {
+                Some(ld) => {
+                    source = "json-ld";
+                    warnings.push("body taken from JSON-LD articleBody".to_string());
+                    ld
+                }
+                None => paras,
+            }
+        }
     };
-    let paras: Vec<String> = doc
-        .select(&p)
-        .map(|e| e.text().collect::<Vec<_>>().join(" "))
-        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|s| !s.is_empty())
-        .collect();
-    let t = scraper::Selector::parse("title").expect("static selector");
-    let title = doc
-        .select(&t)
-        .next()
-        .map(|e| e.text().collect::<String>().trim().to_string());
+
+    let paragraphs = text::remove_volatile(paragraphs, &opts.ignore);
     Article {
-        title,
-        text: paras.join("\n\n"),
-        ..Default::default()
+        title: meta.title,
+        text: paragraphs.join("\n\n"),
+        byline: meta.byline,
+        published: meta.published,
+        modified: meta.modified,
+        canonical_url: meta.canonical_url,
+        language: meta.language,
+        source,
+        warnings,
+    }
+}
+
+fn norm_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Drops the headline: `<h1>` blocks, and a leading block that repeats a
+/// known headline.
+fn strip_headline(blocks: Vec<&body::Block>, headlines: &[String]) -> Vec<String> {
+    let keys: Vec<String> = headlines
+        .iter()
+        .map(|h| norm_key(h))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let mut out = Vec::with_capacity(blocks.len());
+    for (n, b) in blocks.into_iter().enumerate() {
+        if b.tag == dom::Tag::H1 {
+            continue;
+        }
+        if n < 3 && keys.contains(&norm_key(&b.text)) {
+            continue;
+        }
+        out.push(b.text.clone());
+    }
+    out
+}
+
+/// Uses JSON-LD `articleBody` when the markup gave much less than it: a
+/// plausible body is long, mostly plain text, and not a teaser.
+fn ld_fallback(ld: &meta::LdArticle, paras: &[String]) -> Option<Vec<String>> {
+    let body = ld.body.as_deref()?;
+    let body = if body.contains('<') {
+        let frag = Html::parse_fragment(body);
+        let flat = dom::flatten(frag.root_element());
+        let skip = body::skip_mask(&flat, false);
+        body::blocks(&flat, &skip)
+            .into_iter()
+            .map(|b| b.text)
+            .collect::<Vec<_>>()
+    } else {
+        text::decode_entities(body)
+            .split("\n")
+            .map(text::collapse)
+            .filter(|p| !p.is_empty())
+            .collect()
+    };
+    let ld_chars: usize = body.iter().map(|p| p.chars().count()).sum();
+    let dom_chars: usize = paras.iter().map(|p| p.chars().count()).sum();
+    (ld_chars >= 500 && ld_chars as f64 > dom_chars as f64 * 2.0).then_some(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_validate_and_name_the_culprit() {
+        assert!(
+            ExtractOptions::new(Some("article .body"), &["aside".into()], &[r"\d+".into()]).is_ok()
+        );
+        let e = ExtractOptions::new(Some("div[[["), &[], &[]).unwrap_err();
+        assert!(matches!(e, OptionError::BodySelector { .. }));
+        assert!(e.to_string().contains("div[[["), "{e}");
+        let e = ExtractOptions::new(None, &["ok".into(), ">>".into()], &[]).unwrap_err();
+        assert!(e.to_string().contains(">>"), "{e}");
+        let e = ExtractOptions::new(None, &[], &["(unclosed".into()]).unwrap_err();
+        assert!(matches!(e, OptionError::Ignore { .. }));
+        assert!(e.to_string().contains("(unclosed"), "{e}");
+    }
+
+    const PAGE: &str = r#"<html lang="en"><head><title>Big news | Site</title></head><body>
+        <nav><a href="/">Home</a> <a href="/world">World</a></nav>
+        <article><h1>Big news</h1>
+        <div class="share">Share on Facebook</div>
+        <p>The first paragraph of the story says something long enough, with commas, and more words.</p>
+        <p>The second paragraph adds detail, more detail, and yet more detail to make it count.</p>
+        <p class="stamp">Updated 5 minutes ago</p>
+        <p>A third paragraph closes the story with a quote, a number, and a conclusion.</p>
+        </article>
+        <footer>Copyright 2025 Site. All rights reserved.</footer></body></html>"#;
+
+    #[test]
+    fn extracts_paragraphs_without_headline_or_chrome() {
+        let a = extract(PAGE, None, &ExtractOptions::default());
+        let paras: Vec<&str> = a.text.split("\n\n").collect();
+        assert_eq!(paras.len(), 4, "{}", a.text);
+        assert!(paras[0].starts_with("The first paragraph"));
+        assert!(!a.text.contains("Big news"));
+        assert!(!a.text.contains("Share on"));
+        assert!(!a.text.contains("Copyright"));
+        assert_eq!(a.title.as_deref(), Some("Big news"));
+        assert_eq!(a.language.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn overrides_apply() {
+        let opts = ExtractOptions::new(
+            Some("article"),
+            &[".stamp".into()],
+            &[r"second paragraph".into()],
+        )
+        .unwrap();
+        let a = extract(PAGE, None, &opts);
+        assert_eq!(a.source, "selector");
+        assert!(!a.text.contains("Updated"));
+        assert!(!a.text.contains("second paragraph"));
+        assert!(a.text.contains("The first paragraph"));
+        let opts = ExtractOptions::new(None, &[], &[r"Updated \d+ minutes ago".into()]).unwrap();
+        let a = extract(PAGE, None, &opts);
+        assert!(!a.text.contains("Updated"));
+        assert_eq!(a.text.split("\n\n").count(), 3);
+    }
+
+    #[test]
+    fn unmatched_body_selector_falls_back() {
+        let opts = ExtractOptions::new(Some("#nope"), &[], &[]).unwrap();
+        let a = extract(PAGE, None, &opts);
+        assert_eq!(a.source, "markup");
+        assert!(a.text.contains("The first paragraph"));
+        assert_eq!(a.warnings.len(), 1);
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for html in [
+            "",
+            "<",
+            "<html",
+            "\u{0}",
+            "<p>",
+            "&#xFFFFFFFF;",
+            "<table><td><p>x",
+        ] {
+            let _ = extract(html, Some("not a url"), &ExtractOptions::default());
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let n = 100_000;
+        let mut html = String::with_capacity(n * 12);
+        for _ in 0..n {
+            html.push_str("<div><span>");
+        }
+        html.push_str("deep text");
+        let a = extract(&html, None, &ExtractOptions::default());
+        assert!(a.text.contains("deep text") || a.text.is_empty());
     }
 }

@@ -1,0 +1,652 @@
+//! Finding the article body in the flat document.
+//!
+//! The method is readability's, re-derived: the page is cut into paragraphs of
+//! text; each paragraph with substance votes for the elements around it (its
+//! container fully, the container's parent half, and so on); votes are damped
+//! by link density and by class/id names that mark boilerplate. The best
+//! container, widened to siblings that read like the same article, is the
+//! body. Boilerplate inside it (link lists, share bars, captions) is cut at the
+//! end by paragraph.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::dom::{Flat, Item, Tag};
+
+/// One paragraph of text: what a reader sees between two block boundaries.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Whitespace-collapsed text.
+    pub text: String,
+    /// Characters of `text` that sit inside links.
+    pub link_chars: usize,
+    /// Index of the innermost block element holding the text.
+    pub owner: usize,
+    /// Tag of `owner`.
+    pub tag: Tag,
+}
+
+impl Block {
+    pub fn chars(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    pub fn link_density(&self) -> f64 {
+        let c = self.chars();
+        if c == 0 {
+            0.0
+        } else {
+            self.link_chars as f64 / c as f64
+        }
+    }
+}
+
+/// Words in class or id names of things that are not the article. Names are
+/// cut into words at every non-alphanumeric character, so `social-share__bar`
+/// matches `share` but `adrail` does not match `rail`.
+const UNLIKELY_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "adslot",
+    "adunit",
+    "dfp",
+    "gpt",
+    "banner",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "promos",
+    "promotion",
+    "outbrain",
+    "taboola",
+    "zergnet",
+    "comment",
+    "comments",
+    "commenting",
+    "disqus",
+    "respond",
+    "reply",
+    "replies",
+    "share",
+    "shares",
+    "sharing",
+    "sharebar",
+    "social",
+    "socials",
+    "related",
+    "recommended",
+    "recommendation",
+    "recommendations",
+    "trending",
+    "popular",
+    "recirc",
+    "recirculation",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "signup",
+    "subscription",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "sidebar",
+    "rail",
+    "widget",
+    "widgets",
+    "skyscraper",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "pager",
+    "menu",
+    "masthead",
+    "topbar",
+    "navbar",
+    "nav",
+    "navigation",
+    "footer",
+    "popup",
+    "modal",
+    "overlay",
+    "lightbox",
+    "toolbar",
+    "tags",
+    "keywords",
+    "topics",
+    "byline",
+    "bylines",
+    "dateline",
+    "timestamp",
+    "caption",
+    "credit",
+    "credits",
+    "copyright",
+    "hidden",
+    "offscreen",
+    "noprint",
+    "login",
+    "signin",
+    "author",
+    "authors",
+    "bio",
+    "readmore",
+    "print",
+];
+
+/// Multi-word names of things that are not the article.
+static UNLIKELY_PHRASES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"read-more|more-(stories|from|news|articles|on)|also-read|most-(read|popular|viewed)|up-next|next-article|you-may-like|around-the-web|sr-only|visually-hidden|screen-reader|skip-link|jump-link|post-meta|entry-meta|article-meta|meta-data|share-tools|site-header|site-footer|page-header|page-footer",
+    )
+    .expect("static regex")
+});
+
+fn unlikely_name(class_id: &str) -> bool {
+    class_id
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| UNLIKELY_WORDS.contains(&w))
+        || UNLIKELY_PHRASES.is_match(class_id)
+}
+
+/// Class or id names that lower a container's score.
+static NEGATIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x) comment | (^|[\s_-])(ad|ads|advert)([\s_-]|$) | banner | combx | contact | foot | footnote | masthead | media | meta | outbrain | promo | related | scroll | share | shoutbox | sidebar | skyscraper | sponsor | shopping | tags | tool | widget | recirc | newsletter | teaser | card | nav | menu",
+    )
+    .expect("static regex")
+});
+
+/// Class or id names that raise a container's score.
+static POSITIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x) article | body | content | entry | hentry | h-entry | main | page | post | text | blog | story | prose",
+    )
+    .expect("static regex")
+});
+
+/// Whether an element is boilerplate by its tag or its names, so its whole
+/// subtree is left out of the candidate text.
+fn is_boilerplate(tag: Tag, class_id: &str, hints: &str) -> bool {
+    match tag {
+        Tag::Nav | Tag::Aside | Tag::Footer | Tag::Form | Tag::Figcaption => return true,
+        Tag::Body | Tag::Article | Tag::Main | Tag::P => return false,
+        _ => {}
+    }
+    if hints.contains("navigation")
+        || hints.contains("complementary")
+        || hints.contains("contentinfo")
+        || hints.contains("banner")
+        || hints.contains("author")
+        || hints.contains("dialog")
+        || hints.contains("alert")
+    {
+        return true;
+    }
+    if class_id.is_empty() {
+        return false;
+    }
+    unlikely_name(class_id)
+}
+
+fn class_weight(class_id: &str) -> f64 {
+    let mut w = 0.0;
+    if class_id.is_empty() {
+        return w;
+    }
+    if NEGATIVE.is_match(class_id) {
+        w -= 25.0;
+    }
+    if POSITIVE.is_match(class_id) {
+        w += 25.0;
+    }
+    w
+}
+
+/// Marks which elements to leave out: boilerplate by tag or name. A
+/// boilerplate-looking element that holds most of the page's prose is kept:
+/// class names lie (a "right-rail" wrapper around a whole story), prose less so.
+pub fn skip_mask(flat: &Flat, heuristics: bool) -> Vec<bool> {
+    let n = flat.items.len();
+    let mut skip = vec![false; n];
+    if !heuristics {
+        return skip;
+    }
+    // Prose per element: non-link characters of substantial paragraphs.
+    let all = blocks(flat, &skip);
+    let mut prose = vec![0usize; n];
+    for b in &all {
+        let c = b.chars();
+        if c >= 60 && b.link_density() < 0.5 && b.owner < n {
+            prose[b.owner] += c - b.link_chars;
+        }
+    }
+    for i in (0..n).rev() {
+        if let Some(e) = flat.el(i)
+            && e.parent < n
+        {
+            prose[e.parent] += prose[i];
+        }
+    }
+    let total = prose.first().copied().unwrap_or(0).max(1) as f64;
+    for (i, it) in flat.items.iter().enumerate() {
+        if let Item::Element(e) = it
+            && e.parent != usize::MAX
+            && is_boilerplate(e.tag, &e.class_id, &e.hints)
+            && (prose[i] as f64) < total * 0.5
+        {
+            skip[i] = true;
+        }
+    }
+    skip
+}
+
+/// Cuts the document into paragraphs, leaving out skipped subtrees.
+pub fn blocks(flat: &Flat, skip: &[bool]) -> Vec<Block> {
+    let items = &flat.items;
+    let mut out = Vec::new();
+    // Open elements: (index, end, is_block, is_link).
+    let mut stack: Vec<(usize, usize, bool, bool)> = Vec::new();
+    let mut buf = String::new();
+    let mut link_chars = 0usize;
+    let mut owner = usize::MAX;
+    let mut pending_space = false;
+    let mut links_open = 0usize;
+    let mut last_in_link = false;
+
+    let flush = |buf: &mut String,
+                 link_chars: &mut usize,
+                 owner: &mut usize,
+                 out: &mut Vec<Block>,
+                 pending_space: &mut bool| {
+        if !buf.is_empty() {
+            let tag = flat.el(*owner).map(|e| e.tag).unwrap_or(Tag::OtherBlock);
+            out.push(Block {
+                text: std::mem::take(buf),
+                link_chars: *link_chars,
+                owner: *owner,
+                tag,
+            });
+        }
+        *link_chars = 0;
+        *owner = usize::MAX;
+        *pending_space = false;
+    };
+
+    let mut i = 0;
+    while i < items.len() {
+        while let Some(&(_, end, is_block, is_link)) = stack.last() {
+            if end > i {
+                break;
+            }
+            stack.pop();
+            if is_link {
+                links_open -= 1;
+            }
+            if is_block {
+                flush(
+                    &mut buf,
+                    &mut link_chars,
+                    &mut owner,
+                    &mut out,
+                    &mut pending_space,
+                );
+            }
+        }
+        match &items[i] {
+            Item::Element(e) => {
+                let block = e.tag.is_block();
+                if block {
+                    flush(
+                        &mut buf,
+                        &mut link_chars,
+                        &mut owner,
+                        &mut out,
+                        &mut pending_space,
+                    );
+                }
+                if skip[i] {
+                    i = e.end.max(i + 1);
+                    continue;
+                }
+                let is_link = e.tag == Tag::A;
+                if is_link {
+                    links_open += 1;
+                }
+                stack.push((i, e.end, block, is_link));
+            }
+            Item::Text(t) => {
+                if t.starts_with(char::is_whitespace) {
+                    pending_space = true;
+                }
+                for w in t.split_whitespace() {
+                    let w = w.trim_matches(|c| matches!(c, '\u{200b}' | '\u{feff}' | '\u{ad}'));
+                    if w.is_empty() {
+                        continue;
+                    }
+                    if buf.is_empty() {
+                        owner = stack
+                            .iter()
+                            .rev()
+                            .find(|s| s.2)
+                            .map(|s| s.0)
+                            .unwrap_or(usize::MAX);
+                    } else if pending_space {
+                        buf.push(' ');
+                        // A space is link text only between two link words.
+                        if links_open > 0 && last_in_link {
+                            link_chars += 1;
+                        }
+                    }
+                    buf.push_str(w);
+                    last_in_link = links_open > 0;
+                    if last_in_link {
+                        link_chars += w.chars().count();
+                    }
+                    pending_space = true;
+                }
+                if !t.is_empty() {
+                    pending_space = t.ends_with(char::is_whitespace);
+                }
+            }
+        }
+        i += 1;
+    }
+    flush(
+        &mut buf,
+        &mut link_chars,
+        &mut owner,
+        &mut out,
+        &mut pending_space,
+    );
+    out
+}
+
+fn is_paragraph_tag(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::P
+            | Tag::Pre
+            | Tag::Td
+            | Tag::Th
+            | Tag::Li
+            | Tag::Dd
+            | Tag::Dt
+            | Tag::Blockquote
+            | Tag::H1
+            | Tag::Heading
+            | Tag::Figcaption
+            | Tag::Address
+    )
+}
+
+fn tag_bonus(tag: Tag) -> f64 {
+    match tag {
+        Tag::Div | Tag::Article | Tag::Section | Tag::Main => 5.0,
+        Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+        Tag::Address | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => {
+            -3.0
+        }
+        Tag::H1 | Tag::Heading | Tag::Th => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Per-element sums over the blocks inside it.
+struct Sums {
+    chars: Vec<usize>,
+    links: Vec<usize>,
+}
+
+fn sums(flat: &Flat, blocks: &[Block]) -> Sums {
+    let n = flat.items.len();
+    let mut chars = vec![0usize; n];
+    let mut links = vec![0usize; n];
+    for b in blocks {
+        if b.owner < n {
+            chars[b.owner] += b.chars();
+            links[b.owner] += b.link_chars;
+        }
+    }
+    for i in (0..n).rev() {
+        if let Some(e) = flat.el(i)
+            && e.parent < n
+        {
+            chars[e.parent] += chars[i];
+            links[e.parent] += links[i];
+        }
+    }
+    Sums { chars, links }
+}
+
+impl Sums {
+    fn link_density(&self, i: usize) -> f64 {
+        if self.chars[i] == 0 {
+            0.0
+        } else {
+            self.links[i] as f64 / self.chars[i] as f64
+        }
+    }
+}
+
+/// Paragraphs that are mostly link text inside the body are navigation
+/// ("READ MORE: ...", lists of related stories), not prose.
+const MAX_BLOCK_LINK_DENSITY: f64 = 0.5;
+
+/// The blocks that make up the article body, in document order.
+pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
+    let n = flat.items.len();
+    if blocks.is_empty() {
+        return Vec::new();
+    }
+    let sums = sums(flat, blocks);
+    let mut score = vec![0.0f64; n];
+    let mut scored = vec![false; n];
+    let mut touch = |i: usize, score: &mut Vec<f64>| {
+        if !scored[i] {
+            scored[i] = true;
+            if let Some(e) = flat.el(i) {
+                score[i] = tag_bonus(e.tag) + class_weight(&e.class_id);
+            }
+        }
+    };
+    for b in blocks {
+        let chars = b.chars();
+        if chars < 25 || matches!(b.tag, Tag::H1 | Tag::Heading) || b.owner >= n {
+            continue;
+        }
+        let commas = b.text.matches([',', '،', '，']).count() as f64;
+        let content = (1.0 + commas + (chars as f64 / 100.0).min(3.0)) * (1.0 - b.link_density());
+        // A loose run of text directly in a container votes for that container
+        // as a paragraph's parent would.
+        let first: Box<dyn Iterator<Item = usize>> = if is_paragraph_tag(b.tag) {
+            Box::new(flat.ancestors(b.owner))
+        } else {
+            Box::new(std::iter::once(b.owner).chain(flat.ancestors(b.owner)))
+        };
+        for (level, anc) in first.take(5).enumerate() {
+            touch(anc, &mut score);
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f64 * 3.0,
+            };
+            score[anc] += content / div;
+        }
+    }
+    let mut cands: Vec<usize> = (0..n).filter(|&i| scored[i]).collect();
+    for &c in &cands {
+        score[c] *= 1.0 - sums.link_density(c);
+    }
+    cands.sort_by(|a, b| score[*b].total_cmp(&score[*a]));
+    let Some(&first) = cands.first() else {
+        return (0..blocks.len()).collect();
+    };
+    let mut top = first;
+    let top_score = score[top];
+
+    // Several strong candidates under one ancestor: the ancestor is the article
+    // (pages that split the body into several containers).
+    let strong: Vec<usize> = cands
+        .iter()
+        .skip(1)
+        .take(5)
+        .copied()
+        .filter(|&c| score[c] >= top_score * 0.75)
+        .collect();
+    if strong.len() >= 2 {
+        for anc in flat.ancestors(top) {
+            let end = flat.el(anc).map(|e| e.end).unwrap_or(0);
+            let inside = strong.iter().filter(|&&c| c > anc && c < end).count();
+            if inside >= 2 {
+                if flat.el(anc).is_some_and(|e| e.tag != Tag::Body) {
+                    top = anc;
+                }
+                break;
+            }
+        }
+    }
+    // Climb while the parent scores higher (the candidate was a fragment).
+    let mut last = score[top];
+    let threshold = last / 3.0;
+    for anc in flat.ancestors(top) {
+        let Some(e) = flat.el(anc) else { break };
+        if e.tag == Tag::Body || e.parent == usize::MAX {
+            break;
+        }
+        if !scored[anc] {
+            continue;
+        }
+        if score[anc] < threshold {
+            break;
+        }
+        if score[anc] > last {
+            top = anc;
+            break;
+        }
+        last = score[anc];
+    }
+
+    // Siblings of the top candidate that read like the same article.
+    let top_el = flat.el(top).expect("candidate is an element");
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let parent = top_el.parent;
+    match flat.el(parent) {
+        Some(p) if p.tag != Tag::OtherBlock || p.parent != usize::MAX => {
+            let threshold = (score[top] * 0.2).max(10.0);
+            let mut j = parent + 1;
+            while j < p.end {
+                match &flat.items[j] {
+                    Item::Element(s) => {
+                        let end = s.end.max(j + 1);
+                        if j == top {
+                            ranges.push((j, end));
+                        } else {
+                            let mut bonus = 0.0;
+                            if !top_el.class_id.is_empty() && s.class_id == top_el.class_id {
+                                bonus += score[top] * 0.2;
+                            }
+                            let keep = if scored[j] && score[j] + bonus >= threshold {
+                                true
+                            } else if s.tag == Tag::P {
+                                let c = sums.chars[j];
+                                let ld = sums.link_density(j);
+                                (c > 80 && ld < 0.25)
+                                    || (c > 0 && c <= 80 && ld == 0.0 && {
+                                        blocks
+                                            .iter()
+                                            .filter(|b| b.owner >= j && b.owner < end)
+                                            .any(|b| b.text.ends_with('.'))
+                                    })
+                            } else {
+                                false
+                            };
+                            if keep {
+                                ranges.push((j, end));
+                            }
+                        }
+                        j = end;
+                    }
+                    Item::Text(_) => j += 1,
+                }
+            }
+        }
+        _ => ranges.push((top, top_el.end)),
+    }
+
+    // A body split into several containers of one kind (chunks between ads,
+    // sections): the other containers share the class of the best one.
+    for model in [first, top] {
+        let Some(m) = flat.el(model) else { continue };
+        if m.class_id.is_empty() {
+            continue;
+        }
+        for &c in &cands {
+            let Some(e) = flat.el(c) else { continue };
+            if e.tag == m.tag
+                && e.class_id == m.class_id
+                && sums.chars[c] >= 100
+                && sums.link_density(c) < 0.3
+                && !ranges
+                    .iter()
+                    .any(|&(s, end)| (c >= s && c < end) || (s > c && s < e.end))
+            {
+                ranges.push((c, e.end));
+            }
+        }
+    }
+
+    let chosen: Vec<usize> = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| ranges.iter().any(|&(s, e)| b.owner >= s && b.owner < e))
+        .map(|(i, _)| i)
+        .collect();
+    // A lone link paragraph is often part of the text ("Get it at ... for
+    // $20"); a run of them is a list of other stories.
+    let linky = |k: usize| blocks[chosen[k]].link_density() >= MAX_BLOCK_LINK_DENSITY;
+    (0..chosen.len())
+        .filter(|&k| {
+            !linky(k) || !((k > 0 && linky(k - 1)) || (k + 1 < chosen.len() && linky(k + 1)))
+        })
+        .map(|k| chosen[k])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::dom::flatten;
+    use super::*;
+
+    fn texts(html: &str) -> Vec<String> {
+        let doc = scraper::Html::parse_document(html);
+        let flat = flatten(doc.root_element());
+        let skip = skip_mask(&flat, false);
+        blocks(&flat, &skip).into_iter().map(|b| b.text).collect()
+    }
+
+    #[test]
+    fn blocks_split_on_block_elements_and_keep_inline_words_together() {
+        assert_eq!(
+            texts("<div>intro <b>bold</b>text<p>one\n  two</p>tail<br>after</div>"),
+            ["intro boldtext", "one two", "tail", "after"]
+        );
+    }
+
+    #[test]
+    fn link_characters_are_counted() {
+        let doc = scraper::Html::parse_document(r#"<p>see <a href="/x">this link</a> now</p>"#);
+        let flat = flatten(doc.root_element());
+        let skip = skip_mask(&flat, false);
+        let b = blocks(&flat, &skip);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].text, "see this link now");
+        assert_eq!(b[0].link_chars, "this link".len());
+    }
+}

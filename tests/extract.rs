@@ -1,0 +1,247 @@
+//! Black-box tests of article extraction on real pages (with their true body)
+//! and on small wall/error pages.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use claimwatch::extract::{Article, ExtractFailure, ExtractOptions, assess, extract};
+
+fn fixture(name: &str) -> String {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/extract")
+        .join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// A real page: its HTML, address and true body.
+fn page(id: &str) -> (String, String, String) {
+    let truth: serde_json::Value = serde_json::from_str(&fixture(&format!("{id}.json"))).unwrap();
+    (
+        fixture(&format!("{id}.html")),
+        truth["url"].as_str().unwrap().to_string(),
+        truth["articleBody"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Precision and recall over 4-word shingles, as the benchmark scores them.
+fn shingle_scores(truth: &str, pred: &str) -> (f64, f64) {
+    fn shingles(s: &str) -> HashMap<Vec<String>, usize> {
+        let words: Vec<String> = s
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut m = HashMap::new();
+        for w in words.windows(4.min(words.len().max(1))) {
+            *m.entry(w.to_vec()).or_insert(0) += 1;
+        }
+        m
+    }
+    let (t, p) = (shingles(truth), shingles(pred));
+    let tp: usize = t
+        .iter()
+        .map(|(k, n)| (*n).min(p.get(k).copied().unwrap_or(0)))
+        .sum();
+    let pt: usize = p.values().sum();
+    let tt: usize = t.values().sum();
+    (tp as f64 / pt.max(1) as f64, tp as f64 / tt.max(1) as f64)
+}
+
+const PAGES: [&str; 4] = ["06e5123e", "833caf3b", "359fee22", "85439e26"];
+
+#[test]
+fn real_pages_body_matches_truth() {
+    for id in PAGES {
+        let (html, url, truth) = page(id);
+        let a = extract(&html, Some(&url), &ExtractOptions::default());
+        let (p, r) = shingle_scores(&truth, &a.text);
+        assert!(
+            p >= 0.9 && r >= 0.9,
+            "{id}: precision {p:.3} recall {r:.3}\n{}",
+            a.text
+        );
+    }
+}
+
+#[test]
+fn text_format_paragraphs_and_no_headline() {
+    for id in PAGES {
+        let (html, url, _) = page(id);
+        let a = extract(&html, Some(&url), &ExtractOptions::default());
+        assert!(!a.text.contains("\n\n\n"), "{id}");
+        for para in a.text.split("\n\n") {
+            assert!(!para.is_empty(), "{id}: empty paragraph");
+            assert_eq!(
+                para,
+                para.split_whitespace().collect::<Vec<_>>().join(" "),
+                "{id}"
+            );
+        }
+        let title = a.title.clone().unwrap();
+        assert!(
+            !a.text.split("\n\n").take(3).any(|p| p == title),
+            "{id}: headline in body"
+        );
+    }
+}
+
+#[test]
+fn real_pages_are_never_refused() {
+    for id in PAGES {
+        let (html, url, _) = page(id);
+        let a = extract(&html, Some(&url), &ExtractOptions::default());
+        assert_eq!(assess(&a, &html, None), Ok(()), "{id}");
+        let chars = a.text.chars().count();
+        // Against itself or a slightly longer earlier version: fine.
+        assert_eq!(assess(&a, &html, Some(chars + chars / 4)), Ok(()), "{id}");
+    }
+}
+
+#[test]
+fn metadata_wordpress_wire_story() {
+    let (html, url, _) = page("06e5123e");
+    let a = extract(&html, Some(&url), &ExtractOptions::default());
+    assert_eq!(
+        a.title.as_deref(),
+        Some("New York State Attorney General investigating WeWork and former CEO")
+    );
+    assert_eq!(a.byline.as_deref(), Some("Reuters"));
+    assert_eq!(a.published.as_deref(), Some("2019-11-19T07:03:25+00:00"));
+    assert_eq!(a.modified.as_deref(), Some("2019-11-19T16:43:09+00:00"));
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some(
+            "https://venturebeat.com/2019/11/18/new-york-state-attorney-general-investigating-wework-and-former-ceo/"
+        )
+    );
+    assert_eq!(a.language.as_deref(), Some("en-US"));
+}
+
+#[test]
+fn metadata_news_site_and_non_english_blog() {
+    let (html, url, _) = page("833caf3b");
+    let a = extract(&html, Some(&url), &ExtractOptions::default());
+    assert_eq!(
+        a.title.as_deref(),
+        Some(
+            "World Community Lashes Out at US for No Longer Considering Israeli Settlements Illegal"
+        )
+    );
+    assert_eq!(a.byline.as_deref(), Some("Al-Bawaba"));
+    assert_eq!(a.published.as_deref(), Some("2019-11-20T07:29:39+0000"));
+    assert_eq!(a.modified.as_deref(), Some("2019-11-20T07:52:08+0000"));
+    assert_eq!(a.language.as_deref(), Some("en"));
+
+    let (html, url, _) = page("85439e26");
+    let a = extract(&html, Some(&url), &ExtractOptions::default());
+    assert_eq!(a.language.as_deref(), Some("ja"));
+    assert_eq!(a.published.as_deref(), Some("2016-12-01T02:05:35+00:00"));
+    assert_eq!(
+        a.canonical_url.as_deref(),
+        Some("https://www.lhpat-tm.com/blog/decision-info/index-2726.html")
+    );
+
+    let (html, url, _) = page("359fee22");
+    let a = extract(&html, Some(&url), &ExtractOptions::default());
+    assert_eq!(a.language.as_deref(), Some("en-gb"));
+    assert_eq!(a.byline.as_deref(), Some("Reuters"));
+}
+
+#[test]
+fn per_source_overrides_on_a_real_page() {
+    let (html, url, _) = page("06e5123e");
+    let plain = extract(&html, Some(&url), &ExtractOptions::default());
+    assert!(
+        plain
+            .text
+            .contains("A spokesperson for the NYAG declined to comment.")
+    );
+
+    let opts = ExtractOptions::new(
+        Some("article"),
+        &["p:nth-of-type(4)".to_string()],
+        &[r"\(Reuters\)\s*—\s*".to_string()],
+    )
+    .unwrap();
+    let a = extract(&html, Some(&url), &opts);
+    assert!(
+        a.text.starts_with("The New York State Attorney General"),
+        "{}",
+        a.text
+    );
+    assert!(!a.text.contains("(Reuters)"));
+    assert!(a.text.split("\n\n").count() < plain.text.split("\n\n").count() + 10);
+
+    let e = ExtractOptions::new(Some("article >"), &[], &[]).unwrap_err();
+    assert!(e.to_string().contains("article >"), "{e}");
+}
+
+#[test]
+fn same_input_same_output() {
+    let (html, url, _) = page("833caf3b");
+    let a = extract(&html, Some(&url), &ExtractOptions::default());
+    let b = extract(&html, Some(&url), &ExtractOptions::default());
+    assert_eq!(a, b);
+}
+
+fn guard(name: &str) -> (Article, Result<(), ExtractFailure>) {
+    let html = fixture(&format!("guards/{name}.html"));
+    let a = extract(
+        &html,
+        Some("https://news.example.com/x"),
+        &ExtractOptions::default(),
+    );
+    let verdict = assess(&a, &html, Some(3000));
+    (a, verdict)
+}
+
+#[test]
+fn consent_wall_is_refused() {
+    assert_eq!(guard("consent").1, Err(ExtractFailure::ConsentWall));
+}
+
+#[test]
+fn paywall_teaser_is_refused_not_reported_as_removal() {
+    let (a, verdict) = guard("paywall");
+    assert_eq!(verdict, Err(ExtractFailure::Paywall), "{}", a.text);
+}
+
+#[test]
+fn captcha_is_refused() {
+    assert_eq!(guard("captcha").1, Err(ExtractFailure::Captcha));
+}
+
+#[test]
+fn error_page_is_refused() {
+    let (_, verdict) = guard("error");
+    assert!(
+        matches!(verdict, Err(ExtractFailure::ErrorPage(_))),
+        "{verdict:?}"
+    );
+}
+
+#[test]
+fn a_fragment_of_the_previous_version_is_refused() {
+    let (html, url, _) = page("06e5123e");
+    let a = extract(&html, Some(&url), &ExtractOptions::default());
+    let chars = a.text.chars().count();
+    match assess(&a, &html, Some(chars * 3)) {
+        Err(e @ ExtractFailure::TooShort { .. }) => {
+            assert!(e.to_string().contains("previous"), "{e}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn huge_single_line_page() {
+    let mut html = String::from("<html><body><article>");
+    let para =
+        "<p>Amazon said on Monday it would invest in OpenAI, a deal worth billions, and more.</p>";
+    while html.len() < 50 * 1024 * 1024 {
+        html.push_str(para);
+    }
+    html.push_str("</article></body></html>");
+    let a = extract(&html, None, &ExtractOptions::default());
+    assert!(a.text.len() > 40 * 1024 * 1024);
+}
