@@ -126,6 +126,8 @@ where
 struct Ctx {
     config: Arc<Config>,
     pipeline: Pipeline,
+    /// The pipeline of documents discovered through feeds (SSRF-guarded).
+    discovered: Pipeline,
     discovery: Discovery,
     store: Arc<Mutex<Store>>,
     stats: Arc<Stats>,
@@ -294,7 +296,14 @@ impl Ctx {
     }
 
     async fn check(&self, key: &str, target: &Target) -> RunOutcome {
-        let outcome = match self.pipeline.check(target).await {
+        // Documents found through feeds ("document:" schedules) are URLs
+        // nobody configured: they go through the SSRF-guarded pipeline.
+        let pipeline = if key.starts_with("document:") {
+            &self.discovered
+        } else {
+            &self.pipeline
+        };
+        let outcome = match pipeline.check(target).await {
             Ok(o) => o,
             Err(e) => {
                 tracing::error!(schedule = key, error = %e, "check could not be recorded");
@@ -433,10 +442,21 @@ fn context(
     let pipeline = Pipeline::new(fetcher, store.clone())
         .with_politeness(polite.clone())
         .with_story(config.story.claims());
-    let discovery = Discovery::new(polite, store.clone());
+    // Discovered URLs are fetched by a client that refuses non-public
+    // addresses (unless `fetch.allow_private_addresses`), sharing the
+    // host limits of the main one.
+    let guarded = polite.with_fetcher(Fetcher::new_guarded(&config.user_agent, &config.fetch)?);
+    let discovered = Pipeline::new(
+        Fetcher::new_guarded(&config.user_agent, &config.fetch)?,
+        store.clone(),
+    )
+    .with_politeness(guarded.clone())
+    .with_story(config.story.claims());
+    let discovery = Discovery::new(polite, store.clone()).with_article_fetcher(guarded);
     Ok(Ctx {
         config: Arc::new(config),
         pipeline,
+        discovered,
         discovery,
         store,
         stats,

@@ -221,16 +221,21 @@ pub fn prune_raw(
                          WHERE x.document_id = versions.document_id)",
         [cutoff],
     )? as i64;
-    let unused = "FROM raw_pages WHERE NOT EXISTS
-                  (SELECT 1 FROM versions v WHERE v.raw_page_id = raw_pages.id)";
+    // A page still used is kept, and so is every page it is a delta of
+    // (its chain of bases down to a page stored whole).
+    let kept = "WITH RECURSIVE kept(id) AS (
+                    SELECT raw_page_id FROM versions WHERE raw_page_id IS NOT NULL
+                    UNION SELECT r.base_id FROM raw_pages r JOIN kept k ON r.id = k.id
+                    WHERE r.base_id IS NOT NULL)";
+    let unused = "FROM raw_pages WHERE id NOT IN (SELECT id FROM kept)";
     let (raw_pages_deleted, html_bytes, stored_bytes): (i64, i64, i64) = tx.query_row(
         &format!(
-            "SELECT count(*), coalesce(sum(size), 0), coalesce(sum(length(zstd)), 0) {unused}"
+            "{kept} SELECT count(*), coalesce(sum(size), 0), coalesce(sum(length(zstd)), 0) {unused}"
         ),
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    tx.execute(&format!("DELETE {unused}"), [])?;
+    tx.execute(&format!("{kept} DELETE {unused}"), [])?;
     if dry_run {
         tx.rollback()?;
     } else {

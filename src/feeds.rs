@@ -286,13 +286,27 @@ fn record_item(
 /// Polls feeds and turns matching new items into documents.
 #[derive(Clone)]
 pub struct Discovery {
+    /// Fetches the configured feeds.
     polite: Polite,
+    /// Fetches the articles the feeds point to: URLs nobody configured, so
+    /// the daemon gives it the SSRF-guarded client.
+    articles: Polite,
     store: Arc<Mutex<Store>>,
 }
 
 impl Discovery {
     pub fn new(polite: Polite, store: Arc<Mutex<Store>>) -> Discovery {
-        Discovery { polite, store }
+        Discovery {
+            articles: polite.clone(),
+            polite,
+            store,
+        }
+    }
+
+    /// Fetches discovered articles through `articles` from now on.
+    pub fn with_article_fetcher(mut self, articles: Polite) -> Discovery {
+        self.articles = articles;
+        self
     }
 
     async fn blocking<T, F>(&self, f: F) -> Result<T, FeedError>
@@ -384,7 +398,7 @@ impl Discovery {
         }
         // The canonical link names the article; a fetch that fails keeps
         // the normalised feed link, and the first check records the failure.
-        let canonical = match self.polite.fetch(&link, &Validators::default()).await {
+        let canonical = match self.articles.fetch(&link, &Validators::default()).await {
             Ok(Fetched::Page(page)) => urlnorm::canonical_link(&page.html, &page.final_url)
                 .or_else(|| Some(urlnorm::normalize(&page.final_url)))
                 .filter(|u| u.host_str().is_some()),

@@ -209,6 +209,15 @@ pub fn robots_agent(user_agent: &str) -> &str {
 
 impl Polite {
     /// Wraps `fetcher`; `concurrency` is the global cap on requests in flight.
+    /// The same limits, robots.txt cache and host state, fetching with
+    /// another client (e.g. the SSRF-guarded one for discovered URLs).
+    pub fn with_fetcher(&self, fetcher: Fetcher) -> Polite {
+        Polite {
+            fetcher,
+            ..self.clone()
+        }
+    }
+
     pub fn new(
         fetcher: Fetcher,
         settings: Politeness,

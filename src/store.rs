@@ -682,7 +682,7 @@ fn zstd_error(code: usize) -> StoreError {
 
 /// Reads a raw page back: its chain of deltas down to a page stored whole,
 /// decompressed from the bottom up. `None` if a frame is missing or corrupt.
-fn load_raw(conn: &Connection, raw_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+pub fn load_raw(conn: &Connection, raw_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
     let mut chain: Vec<(Vec<u8>, i64)> = Vec::new();
     let mut next = Some(raw_id);
     let mut stmt =

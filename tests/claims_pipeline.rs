@@ -142,7 +142,7 @@ async fn amount_revision_hedge_and_conflict_are_reported_as_claim_changes() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["text"].as_str().unwrap().contains("Microsoft Azure"));
+        .find(|c| c["text"].as_str().unwrap().contains("main cloud provider"));
     assert_eq!(first.unwrap()["first_outlet"], "harbor-ledger");
     let o = claimwatch(&["--config", cfg, "claims", "--conflicts"]);
     let text = String::from_utf8_lossy(&o.stdout);
@@ -238,4 +238,14 @@ fn extract_gives_sentences_and_claims_and_lines_scores_each_line() {
         rows.iter()
             .all(|r| r["text"].is_string() && r["score"].is_number())
     );
+}
+
+#[test]
+fn pathological_text_is_cut_before_claim_analysis() {
+    // One 8 MB "sentence" and a text far beyond any article.
+    let huge = "Amazon will invest $50 billion in OpenAI over several years ".repeat(140_000);
+    let a = claimwatch::claims::analyse(&huge, &claimwatch::claims::Story::default());
+    assert!(a.claims.is_empty(), "an 8 MB sentence is no claim");
+    let total: usize = a.sentences.iter().map(|s| s.text.len()).sum();
+    assert!(total <= claimwatch::claims::MAX_TEXT);
 }

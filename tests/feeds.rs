@@ -172,8 +172,9 @@ async fn matching_items_of_rss2_rss1_and_atom_feeds_become_one_document_per_arti
     stop.cancel();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_daemon_tracks_discovered_coverage_on_an_adaptive_schedule() {
+/// Runs the daemon with one feed on loopback until the article it
+/// discovers has been checked twice; `fetch_extra` goes into `[fetch]`.
+async fn discover_and_check(fetch_extra: &str) -> (tempfile::TempDir, std::path::PathBuf, String) {
     let listener = httpd::bind_loopback().await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let b = base.clone();
@@ -192,6 +193,7 @@ async fn the_daemon_tracks_discovered_coverage_on_an_adaptive_schedule() {
     let path = dir.path().join("claimwatch.toml");
     let text = format!(
         "database = \"c.db\"\n[story]\nname = \"x\"\n[defaults]\njitter = \"0\"\nrecheck_min = \"1s\"\n\
+         [fetch]\n{fetch_extra}\n\
          [politeness]\nhost_interval = \"0\"\n[[feeds]]\nname = \"harbor-feed\"\nurl = \"{base}/rss2.xml\"\n\
          schedule = \"* * * * * *\"\nmatch = [\"Amazon OpenAI\"]\n"
     );
@@ -228,6 +230,14 @@ async fn the_daemon_tracks_discovered_coverage_on_an_adaptive_schedule() {
         .expect("the discovered article was not checked twice");
     shutdown.cancel();
     run.await.unwrap().unwrap();
+    stop.cancel();
+    (dir, db, base)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daemon_tracks_discovered_coverage_on_an_adaptive_schedule() {
+    // Loopback is not public: this test allows it explicitly.
+    let (_dir, db, base) = discover_and_check("allow_private_addresses = true").await;
     let c = rusqlite::Connection::open(&db).unwrap();
     let (url, versions, interval): (String, i64, Option<i64>) = c
         .query_row(
@@ -242,5 +252,31 @@ async fn the_daemon_tracks_discovered_coverage_on_an_adaptive_schedule() {
     assert_eq!(versions, 1, "an unchanged article is stored once");
     // Unchanged checks back off from the 1 s minimum.
     assert!(interval.is_some_and(|s| s >= 1), "{interval:?}");
-    stop.cancel();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discovered_urls_may_not_reach_non_public_addresses_by_default() {
+    // The feed itself is configured and may point anywhere; the article it
+    // names is on loopback, which the SSRF guard refuses.
+    let (_dir, db, _base) = discover_and_check("").await;
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let reasons: Vec<String> = c
+        .prepare(
+            "SELECT f.outcome || ': ' || coalesce(f.reason, '') FROM fetches f
+             JOIN documents d ON d.id = f.document_id JOIN sources s ON s.id = d.source_id
+             WHERE s.kind = 'feed'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(reasons.len() >= 2);
+    for r in &reasons {
+        assert!(r.starts_with("failed: ") && r.contains("non-public"), "{r}");
+    }
+    let versions: i64 = c
+        .query_row("SELECT count(*) FROM versions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(versions, 0);
 }

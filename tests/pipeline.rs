@@ -326,7 +326,11 @@ async fn a_consent_wall_or_a_fragment_is_a_failed_extraction_not_text_removed() 
     let out = check_once(&c, None).await.unwrap();
     assert_eq!(out[0].stored, Stored::Failed);
     assert!(
-        out[0].reason.as_deref().unwrap().contains("less than half of the previous version"),
+        out[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("less than half of the previous version"),
         "{:?}",
         out[0].reason
     );

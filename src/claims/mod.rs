@@ -106,12 +106,46 @@ impl Analysis {
     }
 }
 
+/// The most text [`analyse`] reads: far beyond any article (a long one is
+/// 50 KB), so only pathological pages are cut.
+pub const MAX_TEXT: usize = 1 << 20;
+
+/// Sentences longer than this (in bytes) are never claims.
+pub const MAX_SENTENCE: usize = 2_000;
+
+/// Paragraphs are read up to this many bytes (the sentence splitter's work
+/// grows faster than linearly with a paragraph that never ends a sentence).
+pub const MAX_PARAGRAPH: usize = 16 * 1024;
+
+/// The text cut to [`MAX_TEXT`], each paragraph to [`MAX_PARAGRAPH`], on
+/// character boundaries. Borrowed when nothing needs cutting (every article).
+fn bound_text(text: &str) -> std::borrow::Cow<'_, str> {
+    fn cut(s: &str, max: usize) -> &str {
+        let mut end = s.len().min(max);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        &s[..end]
+    }
+    let text = cut(text, MAX_TEXT);
+    if text.split("\n\n").all(|p| p.len() <= MAX_PARAGRAPH) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let paragraphs: Vec<&str> = text.split("\n\n").map(|p| cut(p, MAX_PARAGRAPH)).collect();
+    std::borrow::Cow::Owned(paragraphs.join("\n\n"))
+}
+
 /// Splits an article into sentences, finds its claims and their facets.
 pub fn analyse(text: &str, story: &Story) -> Analysis {
-    let sentences = split_sentences(text);
+    // A page can be anything: only the first MAX_TEXT bytes are read as
+    // prose, and a "sentence" longer than MAX_SENTENCE is not one a reader
+    // would check, so neither costs the detector or the facet patterns.
+    let bounded = bound_text(text);
+    let sentences = split_sentences(&bounded);
     let claims = sentences
         .iter()
         .enumerate()
+        .filter(|(_, s)| s.text.len() <= MAX_SENTENCE)
         .filter_map(|(i, s)| {
             let d = score_sentence(&s.text);
             d.claim.then(|| make_claim(i, &s.text, d, story))

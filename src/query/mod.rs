@@ -320,24 +320,29 @@ pub fn version_detail(conn: &Connection, version_id: i64) -> Result<VersionDetai
 /// The decompressed raw HTML of a version; not found when it was never
 /// kept or was removed by the retention policy.
 pub fn raw_html(conn: &Connection, version_id: i64) -> Result<Vec<u8>, QueryError> {
-    let blob: Option<Vec<u8>> = conn
+    let raw_id: Option<i64> = conn
         .query_row(
-            "SELECT r.zstd FROM versions v JOIN raw_pages r ON r.id = v.raw_page_id
-             WHERE v.id = ?1",
+            "SELECT raw_page_id FROM versions WHERE id = ?1 AND raw_page_id IS NOT NULL",
             [version_id],
             |r| r.get(0),
         )
         .optional()?;
-    let blob = blob.ok_or_else(|| {
+    let raw_id = raw_id.ok_or_else(|| {
         QueryError::NotFound(format!(
             "the raw HTML of version id {version_id} is not stored (never kept, or removed by retention)"
         ))
     })?;
-    zstd::decode_all(&blob[..]).map_err(|e| {
+    // Raw pages may be deltas of earlier ones: the store follows the chain.
+    let damaged = |why: String| {
         QueryError::Damaged(format!(
-            "the stored raw HTML of version id {version_id} does not decompress: {e}"
+            "the stored raw HTML of version id {version_id} does not decompress: {why}"
         ))
-    })
+    };
+    match crate::store::load_raw(conn, raw_id) {
+        Ok(Some(page)) => Ok(page),
+        Ok(None) => Err(damaged("a frame of its chain is missing or corrupt".into())),
+        Err(e) => Err(damaged(e.to_string())),
+    }
 }
 
 /// The stored headline and text of a version.
