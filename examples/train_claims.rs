@@ -21,7 +21,23 @@ fn main() -> anyhow::Result<()> {
         .next()
         .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/models/claims.bin").to_string());
     let data = load(&tsv)?;
-    let cfg = TrainConfig::default();
+    let mut cfg = TrainConfig::default();
+    // Optional overrides for hyper-parameter sweeps (the defaults are the
+    // shipped recipe): CLAIMS_EPOCHS, CLAIMS_LR, CLAIMS_L2, CLAIMS_POS_WEIGHT.
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f32>().ok());
+    if let Some(v) = env("CLAIMS_EPOCHS") {
+        cfg.epochs = v as usize;
+    }
+    if let Some(v) = env("CLAIMS_LR") {
+        cfg.learning_rate = v;
+    }
+    if let Some(v) = env("CLAIMS_L2") {
+        cfg.l2 = v;
+    }
+    if let Some(v) = env("CLAIMS_POS_WEIGHT") {
+        cfg.positive_weight = v;
+    }
+    println!("{cfg:?}");
     println!(
         "{} sentences, {} claims",
         data.len(),
