@@ -75,9 +75,11 @@ impl ClaimLine {
                         .filter(|w| !w.is_empty())
                         .collect();
                     let joined = words.join(" … ");
-                    (!joined.is_empty() && joined.split_whitespace().count() <= 6)
-                        .then(|| format!(" ({joined})"))
-                        .unwrap_or_default()
+                    if !joined.is_empty() && joined.split_whitespace().count() <= 6 {
+                        format!(" ({joined})")
+                    } else {
+                        String::new()
+                    }
                 };
                 (
                     "certainty",
@@ -374,6 +376,6 @@ pub fn tracked_claims(conn: &Connection) -> rusqlite::Result<Vec<TrackedClaim>> 
             c.outlets_now.push(outlet);
         }
     }
-    claims.sort_by(|a, b| b.outlets_now.len().cmp(&a.outlets_now.len()));
+    claims.sort_by_key(|c| std::cmp::Reverse(c.outlets_now.len()));
     Ok(claims)
 }

@@ -421,17 +421,24 @@ impl Ctx {
     }
 }
 
-/// Builds the parts of one configuration's run.
-fn context(
-    config: Config,
+/// What outlives a reload: the store, the counters, the guards against
+/// overlapping runs, and the email sender's wake-up.
+struct Lasting {
     store: Arc<Mutex<Store>>,
     stats: Arc<Stats>,
     guards: Guards,
+    wake: Arc<tokio::sync::Notify>,
+}
+
+/// Builds the parts of one configuration's run.
+fn context(
+    config: Config,
+    lasting: &Lasting,
     opts: &RunOptions,
     clock: &Clock,
     shutdown: &CancellationToken,
-    wake: &Arc<tokio::sync::Notify>,
 ) -> Result<Ctx, DaemonError> {
+    let store = lasting.store.clone();
     let fetcher = Fetcher::new(&config.user_agent, &config.fetch)?;
     let polite = Polite::new(
         fetcher.clone(),
@@ -459,14 +466,14 @@ fn context(
         discovered,
         discovery,
         store,
-        stats,
-        guards,
+        stats: lasting.stats.clone(),
+        guards: lasting.guards.clone(),
         clock: clock.clone(),
         max_runs: opts.max_checks_per_source,
         soft: shutdown.child_token(),
         hard: CancellationToken::new(),
         tracker: TaskTracker::new(),
-        wake: wake.clone(),
+        wake: lasting.wake.clone(),
     })
 }
 
@@ -512,16 +519,13 @@ pub async fn run_with_clock(
     let mut hup = signal(SignalKind::hangup()).ok();
     let wake = Arc::new(tokio::sync::Notify::new());
     let mut email = EmailTask::start(config, &store, &wake)?;
-    let mut ctx = context(
-        config.clone(),
-        store.clone(),
-        stats.clone(),
-        guards.clone(),
-        &opts,
-        &clock,
-        &shutdown,
-        &wake,
-    )?;
+    let lasting = Lasting {
+        store: store.clone(),
+        stats: stats.clone(),
+        guards: guards.clone(),
+        wake: wake.clone(),
+    };
+    let mut ctx = context(config.clone(), &lasting, &opts, &clock, &shutdown)?;
     ctx.start().await?;
     tracing::info!(
         sources = config.sources.len(),
@@ -589,7 +593,7 @@ pub async fn run_with_clock(
                 // not sent is still in the outbox.
                 email.stop().await;
                 email = EmailTask::start(&new, &store, &wake)?;
-                let next = context(new, store.clone(), stats.clone(), guards.clone(), &opts, &clock, &shutdown, &wake)?;
+                let next = context(new, &lasting, &opts, &clock, &shutdown)?;
                 next.start().await?;
                 ctx = next;
                 tracing::info!(
