@@ -481,76 +481,14 @@ pub fn dates(text: &str) -> Vec<DateRef> {
 
 // ---- entities ---------------------------------------------------------------
 
-/// Capitalised words that are not names on their own.
+/// A capitalised word that names nothing by itself.
+fn not_entity(w: &str) -> bool {
+    NOT_ENTITY.contains(&w) || super::sentences::OPENERS.contains(&w)
+}
+
+/// Capitalised words that are not names on their own, besides the words
+/// that open sentences (`sentences::OPENERS`).
 const NOT_ENTITY: &[&str] = &[
-    "I",
-    "The",
-    "A",
-    "An",
-    "It",
-    "Its",
-    "He",
-    "She",
-    "They",
-    "We",
-    "You",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "There",
-    "But",
-    "And",
-    "Or",
-    "So",
-    "Yet",
-    "In",
-    "On",
-    "At",
-    "As",
-    "For",
-    "If",
-    "When",
-    "While",
-    "After",
-    "Before",
-    "Since",
-    "Although",
-    "However",
-    "Meanwhile",
-    "Still",
-    "His",
-    "Her",
-    "Their",
-    "Our",
-    "My",
-    "According",
-    "Last",
-    "Earlier",
-    "Later",
-    "Now",
-    "Some",
-    "Many",
-    "Most",
-    "Other",
-    "What",
-    "Why",
-    "How",
-    "Who",
-    "Where",
-    "Such",
-    "Both",
-    "Neither",
-    "No",
-    "Not",
-    "One",
-    "Under",
-    "With",
-    "By",
-    "From",
-    "Also",
-    "Then",
-    "Instead",
     "Mr",
     "Mrs",
     "Ms",
@@ -591,8 +529,6 @@ const NOT_ENTITY: &[&str] = &[
     "Read",
     "Click",
     "Subscribe",
-    "Shares",
-    "Analysts",
     "Yes",
     "Well",
     "Thank",
@@ -620,7 +556,6 @@ const NOT_ENTITY: &[&str] = &[
     "Let",
     "Let's",
     "Please",
-    "Our",
     "Your",
     "Q1",
     "Q2",
@@ -736,8 +671,7 @@ pub fn entities(text: &str, story: &Story) -> Vec<String> {
         (s, s + w2.len())
     };
     let is_cap = |w: &str| {
-        w.chars().next().is_some_and(char::is_uppercase)
-            && !NOT_ENTITY.contains(&w.trim_end_matches('.'))
+        w.chars().next().is_some_and(char::is_uppercase) && !not_entity(w.trim_end_matches('.'))
     };
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
@@ -916,7 +850,7 @@ fn subject_before(text: &str, verb_start: usize) -> Option<String> {
     let mut best: Vec<&str> = Vec::new();
     let mut cur: Vec<&str> = Vec::new();
     for w in &ws {
-        if w.chars().next().is_some_and(char::is_uppercase) && !NOT_ENTITY.contains(w) {
+        if w.chars().next().is_some_and(char::is_uppercase) && !not_entity(w) {
             cur.push(w);
         } else {
             if !cur.is_empty() {

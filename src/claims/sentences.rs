@@ -47,7 +47,7 @@ const MAYBE_END: &[&str] = &[
 ];
 
 /// Words that typically open a sentence.
-const OPENERS: &[&str] = &[
+pub(crate) const OPENERS: &[&str] = &[
     "The",
     "A",
     "An",
