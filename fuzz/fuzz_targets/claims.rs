@@ -1,5 +1,5 @@
-//! Sentence splitting (and, as the claims engine grows, claim detection) on
-//! arbitrary text: no panic, and no text lost or invented.
+//! Sentence splitting, claim detection with facets, and claim comparison on
+//! arbitrary text: no panic, no text lost or invented, scores in [0, 1].
 #![no_main]
 
 use claimwatch::claims;
@@ -14,4 +14,30 @@ fuzz_target!(|text: &str| {
     assert_eq!(words_in, words_out, "sentence splitting lost or invented text");
     let paragraphs = text.split("\n\n").count();
     assert!(sentences.iter().all(|s| s.paragraph < paragraphs));
+
+    // Detection and facets on every sentence.
+    let story = claims::Story {
+        entities: vec!["Amazon".into(), "OpenAI".into()],
+        aliases: vec![("AWS".into(), "Amazon".into())],
+        facts: vec![claims::FactSpec {
+            name: "investment amount".into(),
+            about: vec!["Amazon".into(), "OpenAI".into()],
+            kind: claims::FactKind::Amount,
+        }],
+    };
+    let analysis = claims::analyse(text, &story);
+    for c in &analysis.claims {
+        assert!((0.0..=1.0).contains(&c.score), "score {} out of range", c.score);
+    }
+    let _ = claims::fact_values(&analysis, &story);
+
+    // Comparing the text with itself changes nothing; with its first half,
+    // it must not panic.
+    assert!(claims::compare_claims(&analysis, &analysis).is_empty());
+    let mut half = text.len() / 2;
+    while !text.is_char_boundary(half) {
+        half -= 1;
+    }
+    let other = claims::analyse(&text[..half], &story);
+    let _ = claims::compare_claims(&analysis, &other);
 });
