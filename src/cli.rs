@@ -151,6 +151,10 @@ pub enum Command {
         /// At most this many matches.
         #[arg(long, default_value_t = 100)]
         limit: usize,
+        /// Search the claims (each version's wording of each claim) instead
+        /// of the whole text.
+        #[arg(long)]
+        claims: bool,
         #[arg(long)]
         json: bool,
     },
@@ -374,6 +378,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             latest,
             source,
             limit,
+            claims,
             json,
         } => query::cmd::search(
             &load(&cli)?,
@@ -384,6 +389,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 source: source.as_deref(),
                 limit: *limit,
                 json: *json,
+                claims: *claims,
             },
         ),
         Command::Export {

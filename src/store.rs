@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_raw_delta",
         include_str!("../migrations/0006_raw_delta.sql"),
     ),
+    (
+        "0007_claims_fts",
+        include_str!("../migrations/0007_claims_fts.sql"),
+    ),
 ];
 
 /// zstd level of raw pages. Level 1 costs a seventh of level 9's CPU for a

@@ -144,6 +144,44 @@ async fn amount_revision_hedge_and_conflict_are_reported_as_claim_changes() {
         .iter()
         .find(|c| c["text"].as_str().unwrap().contains("main cloud provider"));
     assert_eq!(first.unwrap()["first_outlet"], "harbor-ledger");
+    // Full-text search over claims: the revised amount, in the outlet's own
+    // claim; a sentence that is no claim is not found this way.
+    let o = claimwatch(&[
+        "--config",
+        cfg,
+        "search",
+        "--claims",
+        "--json",
+        "40 billion",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let hits: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let hits = hits.as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter().all(|h| h["source"] == "techwire-daily"),
+        "{hits:?}"
+    );
+    assert!(
+        hits[0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("**40 billion**"),
+        "{hits:?}"
+    );
+    let o = claimwatch(&[
+        "--config",
+        cfg,
+        "search",
+        "--claims",
+        "Neither company commented",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
     let o = claimwatch(&["--config", cfg, "claims", "--conflicts"]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(

@@ -375,6 +375,8 @@ pub struct SearchArgs<'a> {
     pub source: Option<&'a str>,
     pub limit: usize,
     pub json: bool,
+    /// Search claims rather than whole texts.
+    pub claims: bool,
 }
 
 /// `claimwatch search QUERY`: exits 3 when nothing matches, like grep's 1.
@@ -390,6 +392,7 @@ pub fn search(config: &Config, args: &SearchArgs) -> anyhow::Result<u8> {
         latest_only: args.latest,
         source: args.source,
         limit: args.limit,
+        claims: args.claims,
     };
     let mut hits = search::search(&conn, &req)?;
     let code = if hits.is_empty() {

@@ -34,6 +34,9 @@ pub struct SearchRequest<'a> {
     /// Only this source.
     pub source: Option<&'a str>,
     pub limit: usize,
+    /// Search the claims (each version's wording of each claim) instead of
+    /// the whole text; the snippet is then from the matching claim.
+    pub claims: bool,
 }
 
 /// One matching version (`search --json`). In `snippet`, matches are
@@ -68,18 +71,34 @@ pub fn fts_query(query: &str, syntax: Syntax) -> Result<String, QueryError> {
 /// Matching versions, grouped by document and oldest first within one.
 pub fn search(conn: &Connection, req: &SearchRequest) -> Result<Vec<SearchHit>, QueryError> {
     let q = fts_query(req.query, req.syntax)?;
-    let sql = format!(
-        "SELECT h.source, h.url, h.document_id, h.version_id, h.version, h.is_latest,
-                h.fetched_at, h.title,
-                snippet(versions_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 16)
-         FROM versions_fts
-         JOIN version_history h ON h.version_id = versions_fts.rowid
-         WHERE versions_fts MATCH ?1
-           AND (?2 = 0 OR h.is_latest)
-           AND (?3 IS NULL OR h.source = ?3)
-         ORDER BY h.source, h.url, h.version
-         LIMIT ?4"
-    );
+    let sql = if req.claims {
+        format!(
+            "SELECT h.source, h.url, h.document_id, h.version_id, h.version, h.is_latest,
+                    h.fetched_at, h.title,
+                    snippet(claims_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 24)
+             FROM claims_fts
+             JOIN claim_occurrences o ON o.id = claims_fts.rowid
+             JOIN version_history h ON h.version_id = o.version_id
+             WHERE claims_fts MATCH ?1
+               AND (?2 = 0 OR h.is_latest)
+               AND (?3 IS NULL OR h.source = ?3)
+             ORDER BY h.source, h.url, h.version, o.sentence
+             LIMIT ?4"
+        )
+    } else {
+        format!(
+            "SELECT h.source, h.url, h.document_id, h.version_id, h.version, h.is_latest,
+                    h.fetched_at, h.title,
+                    snippet(versions_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 16)
+             FROM versions_fts
+             JOIN version_history h ON h.version_id = versions_fts.rowid
+             WHERE versions_fts MATCH ?1
+               AND (?2 = 0 OR h.is_latest)
+               AND (?3 IS NULL OR h.source = ?3)
+             ORDER BY h.source, h.url, h.version
+             LIMIT ?4"
+        )
+    };
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(
         rusqlite::params![q, req.latest_only, req.source, req.limit as i64],
