@@ -103,7 +103,31 @@ impl ClaimLine {
             (ChangeKind::Removed, _, _) => format!("claim removed: {sentence}"),
             (ChangeKind::Reworded, _, _) => format!("claim reworded: {sentence}"),
             (ChangeKind::Moved, _, _) => format!("claim moved: {sentence}"),
-            (_, Some(o), Some(n)) => format!("{kind} {o} → {n}: {sentence}"),
+            (_, Some(o), Some(n)) => {
+                // Every other facet that changed with it, e.g. an amount
+                // that lost its "up to" while "in talks" became "will".
+                let others: Vec<String> = c
+                    .facets_changed
+                    .iter()
+                    .filter(|f| f.facet != kind)
+                    .map(|f| {
+                        let or_none = |v: &str| {
+                            if v.is_empty() {
+                                "none".to_string()
+                            } else {
+                                v.to_string()
+                            }
+                        };
+                        format!("{} {} → {}", f.facet, or_none(&f.old), or_none(&f.new))
+                    })
+                    .collect();
+                let also = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", others.join("; "))
+                };
+                format!("{kind} {o} → {n}{also}: {sentence}")
+            }
             _ => format!("{kind}: {sentence}"),
         };
         ClaimLine {
