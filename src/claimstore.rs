@@ -150,18 +150,20 @@ pub(crate) fn record(
     data: &ClaimData,
 ) -> rusqlite::Result<()> {
     for c in &data.claims {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO claims (key, text, first_seen_at, first_document_id, first_version_id)
              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO NOTHING",
-            params![c.key, c.text, at, document_id, version_id],
-        )?;
+        )?
+        .execute(params![c.key, c.text, at, document_id, version_id])?;
         let claim_id: i64 =
             tx.query_row("SELECT id FROM claims WHERE key = ?1", [&c.key], |r| {
                 r.get(0)
             })?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO claim_occurrences (claim_id, version_id, document_id, sentence, text, score, certainty, attribution, facets)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(
             params![
                 claim_id,
                 version_id,
@@ -178,9 +180,11 @@ pub(crate) fn record(
     if let Some(change_id) = change_id {
         for c in &data.changes {
             let line = ClaimLine::of(c);
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO claim_changes (change_id, document_id, change_kind, significance, kind, old, new, summary, old_text, new_text, claim_key, detail)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(
                 params![
                     change_id,
                     document_id,
@@ -199,16 +203,20 @@ pub(crate) fn record(
         }
     }
     for (f, sentence) in &data.facts {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO fact_values (version_id, document_id, fact, value, qualifier, certainty, sentence)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(
             params![version_id, document_id, f.fact, f.value, f.qualifier, f.certainty.as_str(), sentence],
         )?;
     }
     for r in &data.revisions {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO fact_events (kind, fact, detected_at, document_id, version_id, old_value, new_value, detail)
              VALUES ('revision', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(
             params![
                 r.fact,
                 at,
@@ -243,11 +251,11 @@ pub(crate) fn record(
         if let Some(detail) = detail
             && last.as_deref() != Some(detail.as_str())
         {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO fact_events (kind, fact, detected_at, document_id, version_id, detail)
                  VALUES ('conflict', ?1, ?2, ?3, ?4, ?5)",
-                params![fact, at, document_id, version_id, detail],
-            )?;
+            )?
+            .execute(params![fact, at, document_id, version_id, detail])?;
         }
     }
     Ok(())
