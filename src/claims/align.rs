@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use similar::{Algorithm, ChangeTag, DiffTag};
+use similar::{Algorithm, DiffTag};
 
 use super::{Analysis, Facets, Story, facets};
 
@@ -67,20 +67,9 @@ impl ChangeKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WordSpanKind {
-    Equal,
-    Insert,
-    Delete,
-}
-
-/// One run of a word-level diff.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WordSpan {
-    pub kind: WordSpanKind,
-    pub text: String,
-}
+/// Word-level diffs are the comparison module's: one kind of span across
+/// text changes and claim changes.
+pub use crate::compare::{SpanKind as WordSpanKind, WordSpan, word_diff};
 
 /// One facet that differs: e.g. `amount`, `$50 billion` → `$40 billion`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,26 +131,6 @@ pub fn similarity(a: &str, b: &str) -> f64 {
         }
     }
     2.0 * common as f64 / (wa.len() + wb.len()) as f64
-}
-
-/// A word-level diff of two texts.
-pub fn word_diff(old: &str, new: &str) -> Vec<WordSpan> {
-    let mut out: Vec<WordSpan> = Vec::new();
-    for (tag, text) in similar::utils::diff_unicode_words(Algorithm::Patience, old, new) {
-        let kind = match tag {
-            ChangeTag::Equal => WordSpanKind::Equal,
-            ChangeTag::Insert => WordSpanKind::Insert,
-            ChangeTag::Delete => WordSpanKind::Delete,
-        };
-        match out.last_mut() {
-            Some(last) if last.kind == kind => last.text.push_str(text),
-            _ => out.push(WordSpan {
-                kind,
-                text: text.to_string(),
-            }),
-        }
-    }
-    out
 }
 
 /// A set of aligned sentences: `old` indices with `new` indices.
