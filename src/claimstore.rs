@@ -30,6 +30,10 @@ pub struct ClaimLine {
     pub kind: String,
     pub old: Option<String>,
     pub new: Option<String>,
+    /// What happened, in a few words: `amount $50 billion → $40 billion`,
+    /// `claim removed`.
+    pub label: String,
+    /// The label, every other facet that changed, and the sentence.
     pub summary: String,
 }
 
@@ -98,11 +102,11 @@ impl ClaimLine {
             ChangeKind::Moved => ("moved", None, c.new.clone()),
         };
         let sentence = c.new.as_deref().or(c.old.as_deref()).unwrap_or("");
-        let summary = match (c.kind, &old, &new) {
-            (ChangeKind::Added, _, _) => format!("claim added: {sentence}"),
-            (ChangeKind::Removed, _, _) => format!("claim removed: {sentence}"),
-            (ChangeKind::Reworded, _, _) => format!("claim reworded: {sentence}"),
-            (ChangeKind::Moved, _, _) => format!("claim moved: {sentence}"),
+        let (label, summary) = match (c.kind, &old, &new) {
+            (ChangeKind::Added, _, _) => ("claim added".to_string(), String::new()),
+            (ChangeKind::Removed, _, _) => ("claim removed".to_string(), String::new()),
+            (ChangeKind::Reworded, _, _) => ("claim reworded".to_string(), String::new()),
+            (ChangeKind::Moved, _, _) => ("claim moved".to_string(), String::new()),
             (_, Some(o), Some(n)) => {
                 // Every other facet that changed with it, e.g. an amount
                 // that lost its "up to" while "in talks" became "will".
@@ -126,14 +130,16 @@ impl ClaimLine {
                 } else {
                     format!("; {}", others.join("; "))
                 };
-                format!("{kind} {o} → {n}{also}: {sentence}")
+                (format!("{kind} {o} → {n}"), also)
             }
-            _ => format!("{kind}: {sentence}"),
+            _ => (kind.to_string(), String::new()),
         };
+        let summary = format!("{label}{summary}: {sentence}");
         ClaimLine {
             kind: kind.to_string(),
             old,
             new,
+            label,
             summary,
         }
     }

@@ -101,14 +101,7 @@ fn render_report(claim_changes: &[ClaimChange], diff: &TextDiff) -> String {
 /// summary.
 fn headline(claim_changes: &[ClaimChange], diff: &TextDiff) -> String {
     match claim_changes.first() {
-        Some(c) => {
-            let line = ClaimLine::of(c);
-            let what = match (&line.old, &line.new) {
-                (Some(o), Some(n)) if line.kind != "reworded" => format!("{} {o} → {n}", line.kind),
-                _ => line.summary.split(':').next().unwrap_or("").to_string(),
-            };
-            format!("{what}; {}", diff.summary())
-        }
+        Some(c) => format!("{}; {}", ClaimLine::of(c).label, diff.summary()),
         None => diff.summary(),
     }
 }
@@ -139,5 +132,51 @@ pub fn log_fact_events(o: &Outcome) {
             "outlets disagree on {}",
             render_conflict(c)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::{ChangeKind, FacetChange};
+
+    fn amount_change() -> ClaimChange {
+        ClaimChange {
+            kind: ChangeKind::AmountChanged,
+            old: Some("Amazon will invest $50 billion.".into()),
+            new: Some("Amazon will invest $40 billion.".into()),
+            old_sentence: Some(0),
+            new_sentence: Some(0),
+            word_diff: crate::compare::word_diff(
+                "Amazon will invest $50 billion.",
+                "Amazon will invest $40 billion.",
+            ),
+            facets_changed: vec![FacetChange {
+                facet: "amount".into(),
+                old: "$50 billion".into(),
+                new: "$40 billion".into(),
+            }],
+            key: None,
+        }
+    }
+
+    #[test]
+    fn the_report_leads_with_claim_changes_then_the_text() {
+        let diff = crate::compare::compare(
+            "Amazon will invest $50 billion.",
+            "Amazon will invest $40 billion.",
+        );
+        let report = render_report(&[amount_change()], &diff);
+        let lines: Vec<&str> = report.lines().collect();
+        assert_eq!(
+            lines[0],
+            "* amount $50 billion → $40 billion: Amazon will invest $40 billion."
+        );
+        assert_eq!(lines[1], "~ Amazon will invest [-$50-]{+$40+} billion.");
+        assert_eq!(
+            headline(&[amount_change()], &diff),
+            "amount $50 billion → $40 billion; 1 sentence edited (+1/-1 words)"
+        );
+        assert_eq!(headline(&[], &diff), "1 sentence edited (+1/-1 words)");
     }
 }
