@@ -88,6 +88,8 @@ CREATE TABLE fact_events (
     detail       TEXT NOT NULL
 );
 CREATE INDEX fact_events_fact ON fact_events(fact, id);
+-- Read after every stored version, for its report.
+CREATE INDEX fact_events_version ON fact_events(version_id);
 
 -- Views for sqlite3 and Datasette users (documented in docs/SCHEMA.md).
 
