@@ -120,9 +120,16 @@ async fn sd_notify_sends_ready_watchdog_status_and_stopping() {
             .env("NOTIFY_SOCKET", &sock)
             .env("WATCHDOG_USEC", "400000")
             .env_remove("WATCHDOG_PID")
+            .env("RUST_LOG", "info")
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(std::fs::File::create(dir.path().join("daemon.log")).unwrap());
         cmd.spawn().unwrap()
+    };
+    // On failure, what the daemon logged and whether it is still running.
+    let log = |child: &mut Child| {
+        let state = child.try_wait().ok().flatten();
+        let text = std::fs::read_to_string(dir.path().join("daemon.log")).unwrap_or_default();
+        format!("daemon exited: {state:?}\n{text}")
     };
     let ready = wait_for(&rx, Duration::from_secs(60), |m| m.contains("READY=1"));
     assert!(ready.is_ok(), "no READY=1: {ready:?}");
@@ -140,7 +147,11 @@ async fn sd_notify_sends_ready_watchdog_status_and_stopping() {
     assert!(counted.is_ok(), "{counted:?}");
     signal(&child, "-TERM");
     let stopping = wait_for(&rx, Duration::from_secs(60), |m| m.contains("STOPPING=1"));
-    assert!(stopping.is_ok(), "no STOPPING=1: {stopping:?}");
+    assert!(
+        stopping.is_ok(),
+        "no STOPPING=1: {stopping:?}\n{}",
+        log(&mut child)
+    );
     let status = wait_exit(&mut child, Duration::from_secs(25)).expect("did not stop");
     assert!(status.success(), "{status:?}");
     drop(site);
