@@ -11,10 +11,10 @@
 
 use std::hint::black_box;
 
-use claimwatch::claims::split_sentences;
-use claimwatch::compare::compare_articles;
-use claimwatch::extract::{ExtractOptions, extract};
-use claimwatch::pipeline::content_hash;
+use claimwatch::core::claims::split_sentences;
+use claimwatch::core::compare::compare_articles;
+use claimwatch::core::extract::{ExtractOptions, extract};
+use claimwatch::service::pipeline::content_hash;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 
@@ -52,7 +52,7 @@ fn stages(c: &mut Criterion) {
     for (name, old, _) in &pairs {
         g.throughput(Throughput::Bytes(old.len() as u64));
         g.bench_function(*name, |b| {
-            b.iter(|| claimwatch::fetch::decode(black_box(old.as_bytes()), &headers))
+            b.iter(|| claimwatch::service::fetch::decode(black_box(old.as_bytes()), &headers))
         });
     }
     g.finish();

@@ -18,7 +18,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use claimwatch::extract::{ExtractOptions, assess, extract};
+use claimwatch::core::extract::{ExtractOptions, assess, extract};
 
 /// Each page is extracted this many times; the fastest run is its time.
 const RUNS: usize = 5;

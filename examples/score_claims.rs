@@ -10,8 +10,8 @@
 
 use std::time::Instant;
 
-use claimwatch::claims::model::Scores;
-use claimwatch::claims::{Story, analyse, score_sentence};
+use claimwatch::core::claims::model::Scores;
+use claimwatch::core::claims::{Story, analyse, score_sentence};
 
 fn main() -> anyhow::Result<()> {
     let path = std::env::args()

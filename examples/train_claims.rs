@@ -9,8 +9,8 @@
 
 use std::time::Instant;
 
-use claimwatch::claims::detect::{fold_of, score_with, train_detector};
-use claimwatch::claims::model::{Scores, TrainConfig};
+use claimwatch::core::claims::detect::{fold_of, score_with, train_detector};
+use claimwatch::core::claims::model::{Scores, TrainConfig};
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -98,7 +98,10 @@ fn load(path: &str) -> anyhow::Result<Vec<(String, bool)>> {
     Ok(out)
 }
 
-fn evaluate(model: &claimwatch::claims::model::LinearModel, data: &[(String, bool)]) -> Scores {
+fn evaluate(
+    model: &claimwatch::core::claims::model::LinearModel,
+    data: &[(String, bool)],
+) -> Scores {
     let mut s = Scores::default();
     for (text, y) in data {
         s.add(score_with(Some(model), text).claim, *y);

@@ -1,7 +1,7 @@
 //! Table-driven tests of the claim engine: sentences, detection, facets,
 //! alignment of versions and facts across outlets.
 
-use claimwatch::claims::*;
+use claimwatch::core::claims::*;
 
 fn story() -> Story {
     Story {

@@ -4,10 +4,10 @@
 
 use std::process::Command;
 
-use claimwatch::claims::ChangeKind;
-use claimwatch::config::Config;
-use claimwatch::daemon::check_once;
-use claimwatch::demo::{self, DemoSite};
+use claimwatch::cli::config::Config;
+use claimwatch::cli::demo::{self, DemoSite};
+use claimwatch::core::claims::ChangeKind;
+use claimwatch::service::daemon::check_once;
 use claimwatch::store::Stored;
 use rusqlite::Connection;
 
@@ -282,8 +282,8 @@ fn extract_gives_sentences_and_claims_and_lines_scores_each_line() {
 fn pathological_text_is_cut_before_claim_analysis() {
     // One 8 MB "sentence" and a text far beyond any article.
     let huge = "Amazon will invest $50 billion in OpenAI over several years ".repeat(140_000);
-    let a = claimwatch::claims::analyse(&huge, &claimwatch::claims::Story::default());
+    let a = claimwatch::core::claims::analyse(&huge, &claimwatch::core::claims::Story::default());
     assert!(a.claims.is_empty(), "an 8 MB sentence is no claim");
     let total: usize = a.sentences.iter().map(|s| s.text.len()).sum();
-    assert!(total <= claimwatch::claims::MAX_TEXT);
+    assert!(total <= claimwatch::core::claims::MAX_TEXT);
 }

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use claimwatch::httpd::{self, Request, Response};
+use claimwatch::service::httpd::{self, Request, Response};
 use rusqlite::Connection;
 use tokio_util::sync::CancellationToken;
 

@@ -7,11 +7,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use claimwatch::config::FetchSettings;
-use claimwatch::fetch::{Fetched, Fetcher, Validators};
-use claimwatch::httpd::{self, Request, Response};
-use claimwatch::polite::{Polite, Politeness};
-use claimwatch::schedule::{self, Cadence, Clock, Guards, Rng, RunOutcome, Schedule};
+use claimwatch::cli::config::FetchSettings;
+use claimwatch::service::fetch::{Fetched, Fetcher, Validators};
+use claimwatch::service::httpd::{self, Request, Response};
+use claimwatch::service::politeness::{Polite, Politeness};
+use claimwatch::service::schedule::{self, Cadence, Clock, Guards, Rng, RunOutcome, Schedule};
 use claimwatch::store::Store;
 use tokio_util::sync::CancellationToken;
 use url::Url;
@@ -469,7 +469,7 @@ async fn eventually(limit: Duration, cond: impl Fn() -> bool) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_daemon_resumes_stored_due_times_after_a_restart() {
-    use claimwatch::demo::{self, DemoSite};
+    use claimwatch::cli::demo::{self, DemoSite};
     let site = DemoSite::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     // Yearly: nothing would run during this test unless resumed.
@@ -478,7 +478,7 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
     // (The demo config already spaces nothing: `[politeness] host_interval = "0"`.)
     text.push_str("\n[defaults]\njitter = \"1s\"\n");
     std::fs::write(&path, text).unwrap();
-    let config = claimwatch::config::Config::load(&path).unwrap();
+    let config = claimwatch::cli::config::Config::load(&path).unwrap();
     let now = Utc::now();
     {
         // The previous life of the daemon left: harbor-ledger missed its
@@ -506,7 +506,7 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
     let shutdown = CancellationToken::new();
     let run = tokio::spawn({
         let (config, shutdown) = (config.clone(), shutdown.clone());
-        async move { claimwatch::daemon::run(&config, shutdown, Default::default()).await }
+        async move { claimwatch::service::daemon::run(&config, shutdown, Default::default()).await }
     });
     assert!(
         eventually(Duration::from_secs(30), || site.hits("harbor-ledger") >= 1).await,
@@ -554,7 +554,7 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_source_is_reported_once_then_its_recovery() {
-    use claimwatch::polite::{StreakReport, record_run};
+    use claimwatch::service::politeness::{StreakReport, record_run};
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("c.db")).unwrap();
     let c = store.conn();

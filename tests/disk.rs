@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::Utc;
-use claimwatch::config::{self, Config};
-use claimwatch::extract::Article;
-use claimwatch::fetch::Validators;
+use claimwatch::cli::config::{self, Config};
+use claimwatch::core::extract::Article;
+use claimwatch::service::fetch::Validators;
 use claimwatch::store::{CheckRecord, CheckResult, NewChange, NewVersion, Store, Stored};
 use rusqlite::Connection;
 

@@ -14,12 +14,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use chrono::{DateTime, SubsecRound, Utc};
-use claimwatch::compare;
-use claimwatch::config::Config;
-use claimwatch::email::Sender;
-use claimwatch::extract::Article;
-use claimwatch::fetch::Validators;
-use claimwatch::outbox;
+use claimwatch::cli::config::Config;
+use claimwatch::core::compare;
+use claimwatch::core::extract::Article;
+use claimwatch::service::email::Sender;
+use claimwatch::service::fetch::Validators;
+use claimwatch::store::outbox;
 use claimwatch::store::{CheckRecord, CheckResult, NewChange, NewVersion, Store, Stored};
 use smtp::{SmtpServer, free_port};
 
@@ -728,8 +728,8 @@ async fn the_daemon_emails_the_changes_it_finds_on_the_demo_site() {
     captured_logs();
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
-    let site = claimwatch::demo::DemoSite::start().await.unwrap();
-    let path = claimwatch::demo::write_config(dir.path(), &site, "* * * * * *").unwrap();
+    let site = claimwatch::cli::demo::DemoSite::start().await.unwrap();
+    let path = claimwatch::cli::demo::write_config(dir.path(), &site, "* * * * * *").unwrap();
     std::fs::write(dir.path().join("pw"), PASSWORD).unwrap();
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str(&format!(
@@ -741,14 +741,14 @@ async fn the_daemon_emails_the_changes_it_finds_on_the_demo_site() {
     let config = Config::load(&path).unwrap();
     let server = SmtpServer::start(&dir.path().join("mail"), port, Some((USER, PASSWORD)));
 
-    let opts = claimwatch::daemon::RunOptions {
-        max_checks_per_source: Some(claimwatch::demo::DEMO_CHECKS),
+    let opts = claimwatch::service::daemon::RunOptions {
+        max_checks_per_source: Some(claimwatch::cli::demo::DEMO_CHECKS),
         ..Default::default()
     };
     let shutdown = tokio_util::sync::CancellationToken::new();
     tokio::time::timeout(
         Duration::from_secs(60),
-        claimwatch::daemon::run(&config, shutdown, opts),
+        claimwatch::service::daemon::run(&config, shutdown, opts),
     )
     .await
     .expect("the demo run ends")

@@ -86,7 +86,7 @@ fn page_text_from_fetched_pages_is_escaped() {
                 validators: Default::default(),
                 version: NewVersion {
                     content_hash: "h".into(),
-                    article: claimwatch::extract::Article {
+                    article: claimwatch::core::extract::Article {
                         title: Some("<script>alert('t')</script>".into()),
                         text: "A <img src=x onerror=alert(1)> & \"quoted\" text.".into(),
                         canonical_url: Some("javascript:alert(2)".into()),
@@ -99,7 +99,7 @@ fn page_text_from_fetched_pages_is_escaped() {
             },
         })
         .unwrap();
-    let page = claimwatch::export::render(store.conn(), None, "<b>story</b>", "now").unwrap();
+    let page = claimwatch::cli::export::render(store.conn(), None, "<b>story</b>", "now").unwrap();
     assert!(!page.contains("<script") && !page.contains("<img") && !page.contains("<b>"));
     assert!(page.contains("&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;"));
     assert!(!page.contains("href=\"javascript:"), "{page}");

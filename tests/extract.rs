@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use claimwatch::extract::{Article, ExtractFailure, ExtractOptions, assess, extract};
+use claimwatch::core::extract::{Article, ExtractFailure, ExtractOptions, assess, extract};
 
 fn fixture(name: &str) -> String {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

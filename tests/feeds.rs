@@ -3,11 +3,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use claimwatch::config::{Config, FetchSettings};
-use claimwatch::feeds::{Discovery, discovered_documents};
-use claimwatch::fetch::Fetcher;
-use claimwatch::httpd::{self, Request, Response};
-use claimwatch::polite::{Polite, Politeness};
+use claimwatch::cli::config::{Config, FetchSettings};
+use claimwatch::service::feeds::{Discovery, discovered_documents};
+use claimwatch::service::fetch::Fetcher;
+use claimwatch::service::httpd::{self, Request, Response};
+use claimwatch::service::politeness::{Polite, Politeness};
 use claimwatch::store::Store;
 use tokio_util::sync::CancellationToken;
 
@@ -202,7 +202,7 @@ async fn discover_and_check(fetch_extra: &str) -> (tempfile::TempDir, std::path:
     let shutdown = CancellationToken::new();
     let run = tokio::spawn({
         let (config, shutdown) = (config.clone(), shutdown.clone());
-        async move { claimwatch::daemon::run(&config, shutdown, Default::default()).await }
+        async move { claimwatch::service::daemon::run(&config, shutdown, Default::default()).await }
     });
     // The discovered article gets checked (a first version stored) and is
     // re-checked on its adaptive schedule.

@@ -15,10 +15,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use claimwatch::config::Config;
-use claimwatch::daemon;
-use claimwatch::demo::DemoSite;
-use claimwatch::httpd;
+use claimwatch::cli::config::Config;
+use claimwatch::cli::demo::DemoSite;
+use claimwatch::service::daemon;
+use claimwatch::service::httpd;
 use rusqlite::Connection;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -559,8 +559,8 @@ async fn fifty_megabyte_single_line_is_cut_at_the_default_cap_or_extracted() {
 
 mod ssrf {
     use super::*;
-    use claimwatch::config::FetchSettings;
-    use claimwatch::fetch::{FetchError, Fetched, Fetcher, Validators};
+    use claimwatch::cli::config::FetchSettings;
+    use claimwatch::service::fetch::{FetchError, Fetched, Fetcher, Validators};
     use url::Url;
 
     async fn guarded_fetch(url: &str, allow: bool) -> Result<Fetched, FetchError> {

@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use claimwatch::config::Config;
-use claimwatch::daemon::check_once;
-use claimwatch::demo::DemoSite;
-use claimwatch::httpd::{self, Request, Response};
+use claimwatch::cli::config::Config;
+use claimwatch::cli::demo::DemoSite;
+use claimwatch::service::daemon::check_once;
+use claimwatch::service::httpd::{self, Request, Response};
 use claimwatch::store::Stored;
 use rusqlite::Connection;
 use tokio_util::sync::CancellationToken;
@@ -130,15 +130,15 @@ async fn changed_article_gives_version_two_and_a_change_with_exactly_the_edited_
     let diff: String = conn
         .query_row("SELECT diff FROM changes", [], |r| r.get(0))
         .unwrap();
-    let diff: claimwatch::compare::TextDiff = serde_json::from_str(&diff).unwrap();
+    let diff: claimwatch::core::compare::TextDiff = serde_json::from_str(&diff).unwrap();
     let changed: Vec<(String, String)> = diff
         .edits
         .iter()
         .flat_map(|e| match e {
-            claimwatch::compare::Edit::Replace { words, .. } => words.clone(),
+            claimwatch::core::compare::Edit::Replace { words, .. } => words.clone(),
             other => panic!("only an in-place edit expected, got {other:?}"),
         })
-        .filter(|w| w.kind != claimwatch::compare::SpanKind::Equal)
+        .filter(|w| w.kind != claimwatch::core::compare::SpanKind::Equal)
         .map(|w| (format!("{:?}", w.kind), w.text))
         .collect();
     assert_eq!(
@@ -151,7 +151,7 @@ async fn changed_article_gives_version_two_and_a_change_with_exactly_the_edited_
     assert_eq!(diff.stats.sentences_edited, 1);
     let title = diff.title.expect("the headline changed too");
     assert_eq!(
-        claimwatch::compare::render_inline(&title.words)
+        claimwatch::core::compare::render_inline(&title.words)
             .matches("{+$40+}")
             .count(),
         1
@@ -163,7 +163,7 @@ async fn noise_only_changes_never_make_a_version() {
     let site = DemoSite::start().await.unwrap();
     site.set_step(0);
     let dir = tempfile::tempdir().unwrap();
-    let sources: Vec<(&str, String)> = claimwatch::demo::site::outlets()
+    let sources: Vec<(&str, String)> = claimwatch::cli::demo::site::outlets()
         .iter()
         .map(|o| (o.slug, site.url(o.slug)))
         .collect();

@@ -423,8 +423,8 @@ fn claims_says_plainly_that_none_are_stored_in_an_older_database() {
     conn.execute_batch("CREATE TABLE sources (id INTEGER PRIMARY KEY);")
         .unwrap();
     assert_eq!(
-        claimwatch::query::claims::timeline(&conn, None).unwrap(),
-        claimwatch::query::claims::ClaimTimeline::NoClaimTables
+        claimwatch::store::query::claims::timeline(&conn, None).unwrap(),
+        claimwatch::store::query::claims::ClaimTimeline::NoClaimTables
     );
 }
 

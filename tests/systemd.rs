@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use claimwatch::demo::{self, DemoSite};
+use claimwatch::cli::demo::{self, DemoSite};
 
 const BIN: &str = env!("CARGO_BIN_EXE_claimwatch");
 const UNIT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/systemd/claimwatch.service");

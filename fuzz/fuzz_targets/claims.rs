@@ -2,7 +2,7 @@
 //! arbitrary text: no panic, no text lost or invented, scores in [0, 1].
 #![no_main]
 
-use claimwatch::claims;
+use claimwatch::core::claims;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

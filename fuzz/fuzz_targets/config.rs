@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use claimwatch::config::Config;
+use claimwatch::cli::config::Config;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

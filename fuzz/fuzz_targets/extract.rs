@@ -2,8 +2,8 @@
 //! then the article extractor, with and without per-source selectors.
 #![no_main]
 
-use claimwatch::extract::{self, ExtractOptions};
-use claimwatch::fetch;
+use claimwatch::core::extract::{self, ExtractOptions};
+use claimwatch::service::fetch;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use claimwatch::config::Config;
-use claimwatch::demo::{self, DemoSite};
+use claimwatch::cli::config::Config;
+use claimwatch::cli::demo::{self, DemoSite};
 
 /// A demo database in a temporary folder, with the config that names it.
 pub struct DemoDb {
@@ -34,7 +34,9 @@ pub fn build() -> DemoDb {
         let config = Config::load(&path).unwrap();
         for step in 0..3 {
             site.set_step(step);
-            let outcomes = claimwatch::daemon::check_once(&config, None).await.unwrap();
+            let outcomes = claimwatch::service::daemon::check_once(&config, None)
+                .await
+                .unwrap();
             for o in &outcomes {
                 assert!(o.reason.is_none(), "demo check failed: {o:?}");
             }

@@ -1,0 +1,8 @@
+//! The pure core: values in, values out. No I/O, no clock, no database, no
+//! async runtime. Extraction, sentences and claims, comparison, URL
+//! normalisation, and the wording of a change.
+
+pub mod claims;
+pub mod compare;
+pub mod extract;
+pub mod urlnorm;

@@ -1,0 +1,511 @@
+//! Rendering a report: the subject, a plain-text part and an HTML part.
+//!
+//! Pure code: [`ReportItem`]s in (built from SQL by `outbox::load_items`),
+//! strings out. Claim changes come first, then text changes. The HTML uses
+//! only inline styles, because mail clients strip `<style>` blocks and many
+//! show unstyled `<ins>`/`<del>` as plain text.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::core::compare::{Edit, SpanKind, TextDiff, WordSpan};
+use crate::service::logger;
+
+/// Removed words: red, struck through.
+const DEL_STYLE: &str =
+    "background-color:#ffebe9;color:#82071e;text-decoration:line-through;padding:0 2px;";
+/// Added words: green, bold.
+const INS_STYLE: &str =
+    "background-color:#dafbe1;color:#116329;text-decoration:none;font-weight:bold;padding:0 2px;";
+const BODY_STYLE: &str = "font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;line-height:1.5;color:#1f2328;";
+const H2_STYLE: &str = "font-size:16px;margin:20px 0 8px 0;border-bottom:1px solid #d0d7de;";
+const META_STYLE: &str = "color:#59636e;font-size:12px;margin:0;";
+/// Subjects longer than this are cut (with an ellipsis).
+const MAX_SUBJECT_CHARS: usize = 160;
+
+/// How much a change matters, for `min_significance`. Ordered: a claim
+/// change is more than a headline change, which is more than a text change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Significance {
+    /// Only the text changed.
+    Text,
+    /// The headline changed.
+    Headline,
+    /// A claim changed (amount, certainty, attribution, ...).
+    Claims,
+}
+
+impl Significance {
+    /// Parses the config spelling.
+    pub fn parse(s: &str) -> Option<Significance> {
+        match s {
+            "text" => Some(Significance::Text),
+            "headline" => Some(Significance::Headline),
+            "claims" => Some(Significance::Claims),
+            _ => None,
+        }
+    }
+}
+
+/// One changed claim, e.g. kind "amount", old "$50 billion", new "$40 billion".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimChange {
+    pub kind: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// A free-text description, when the claim change has one.
+    pub text: Option<String>,
+}
+
+impl ClaimChange {
+    /// "amount $50 billion → $40 billion", "certainty confirmed → reportedly".
+    pub fn describe(&self) -> String {
+        let mut out = self.kind.clone();
+        match (&self.old, &self.new) {
+            (Some(o), Some(n)) => {
+                let _ = write!(out, " {o} → {n}");
+            }
+            (None, Some(n)) => {
+                let _ = write!(out, " added: {n}");
+            }
+            (Some(o), None) => {
+                let _ = write!(out, " removed: {o}");
+            }
+            (None, None) => {}
+        }
+        if let Some(t) = &self.text
+            && self.old.is_none()
+            && self.new.is_none()
+        {
+            let _ = write!(out, ": {t}");
+        }
+        out
+    }
+}
+
+/// One change to report, as read from the database.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportItem {
+    pub outbox_id: i64,
+    pub change_id: i64,
+    /// The outlet (source name).
+    pub source: String,
+    pub url: String,
+    /// The headline of the new version.
+    pub headline: Option<String>,
+    pub from_version: i64,
+    pub to_version: i64,
+    /// When the versions were fetched (stored RFC 3339 text).
+    pub from_time: String,
+    pub to_time: String,
+    pub summary: String,
+    pub diff: TextDiff,
+    /// Claim changes stored with this change (empty until claims exist).
+    pub claim_changes: Vec<ClaimChange>,
+}
+
+impl ReportItem {
+    /// How much this change matters.
+    pub fn significance(&self) -> Significance {
+        if !self.claim_changes.is_empty() {
+            Significance::Claims
+        } else if self.diff.title.is_some() {
+            Significance::Headline
+        } else {
+            Significance::Text
+        }
+    }
+}
+
+/// A rendered email.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Renders a report of `items` (in outbox order).
+pub fn render(prefix: &str, items: &[ReportItem]) -> Rendered {
+    Rendered {
+        subject: subject(prefix, items),
+        text: text(items),
+        html: html(items),
+    }
+}
+
+fn outlets(items: &[ReportItem]) -> usize {
+    let mut names: Vec<&str> = items.iter().map(|i| i.source.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.len()
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn headline_count(items: &[ReportItem]) -> String {
+    format!(
+        "{} in {}",
+        counted(items.len(), "change", "changes"),
+        counted(outlets(items), "outlet", "outlets")
+    )
+}
+
+/// `[claimwatch] 3 changes in 2 outlets: Reuters amount $50 billion → $40
+/// billion`: the most significant change names the email.
+pub fn subject(prefix: &str, items: &[ReportItem]) -> String {
+    let mut s = String::new();
+    if !prefix.is_empty() {
+        s.push_str(prefix);
+        s.push(' ');
+    }
+    s.push_str(&headline_count(items));
+    let lead = items
+        .iter()
+        .find_map(|i| {
+            i.claim_changes
+                .first()
+                .map(|c| format!("{} {}", i.source, c.describe()))
+        })
+        .or_else(|| {
+            items.iter().find_map(|i| {
+                i.diff.title.as_ref().map(|t| {
+                    format!(
+                        "{} headline now \"{}\"",
+                        i.source,
+                        t.new.as_deref().unwrap_or("")
+                    )
+                })
+            })
+        })
+        .or_else(|| items.first().map(|i| format!("{} {}", i.source, i.summary)));
+    if let Some(lead) = lead {
+        s.push_str(": ");
+        s.push_str(&lead);
+    }
+    truncate(&s, MAX_SUBJECT_CHARS)
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    // One line: a newline in a header would be folded oddly.
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let mut out: String = one_line.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+/// "2026-11-26T12:30:00.000Z" → "2026-11-26 12:30 UTC"; other text as is.
+fn when(t: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|d| {
+            d.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| t.to_string())
+}
+
+fn versions(i: &ReportItem) -> String {
+    format!(
+        "version {} ({}) → version {} ({})",
+        i.from_version,
+        when(&i.from_time),
+        i.to_version,
+        when(&i.to_time)
+    )
+}
+
+/// The plain-text part: the same markers as the log (`[-old-]{+new+}`).
+pub fn text(items: &[ReportItem]) -> String {
+    let mut out = format!("claimwatch: {}\n", headline_count(items));
+    let claims: Vec<_> = items
+        .iter()
+        .flat_map(|i| i.claim_changes.iter().map(move |c| (i, c)))
+        .collect();
+    if !claims.is_empty() {
+        out.push_str("\nCLAIM CHANGES\n\n");
+        for (i, c) in claims {
+            let _ = writeln!(out, "* {}: {}", i.source, c.describe());
+            let _ = writeln!(
+                out,
+                "  {} ({})",
+                i.headline.as_deref().unwrap_or("(no headline)"),
+                i.url
+            );
+        }
+    }
+    out.push_str("\nTEXT CHANGES\n");
+    for i in items {
+        let _ = write!(
+            out,
+            "\n{} - {}\n{}\n{}\n{}\n",
+            i.source,
+            i.headline.as_deref().unwrap_or("(no headline)"),
+            i.url,
+            versions(i),
+            i.summary
+        );
+        let body = logger::render_diff(&i.diff);
+        for line in body.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML content and attribute values.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn del(s: &str) -> String {
+    format!("<del style=\"{DEL_STYLE}\">{}</del>", esc(s))
+}
+
+fn ins(s: &str) -> String {
+    format!("<ins style=\"{INS_STYLE}\">{}</ins>", esc(s))
+}
+
+fn words_html(words: &[WordSpan]) -> String {
+    words
+        .iter()
+        .map(|w| match w.kind {
+            SpanKind::Equal => esc(&w.text),
+            SpanKind::Delete => del(&w.text),
+            SpanKind::Insert => ins(&w.text),
+        })
+        .collect()
+}
+
+fn link(url: &str, text: &str) -> String {
+    // Only web links become anchors; anything else is shown as text.
+    if url.starts_with("http://") || url.starts_with("https://") {
+        format!(
+            "<a href=\"{}\" style=\"color:#0969da;\">{}</a>",
+            esc(url),
+            esc(text)
+        )
+    } else {
+        esc(text)
+    }
+}
+
+fn claim_html(c: &ClaimChange) -> String {
+    let mut out = format!("{} ", esc(&c.kind));
+    match (&c.old, &c.new) {
+        (Some(o), Some(n)) => {
+            let _ = write!(out, "{} → {}", del(o), ins(n));
+        }
+        (None, Some(n)) => out.push_str(&ins(n)),
+        (Some(o), None) => out.push_str(&del(o)),
+        (None, None) => out.push_str(&esc(c.text.as_deref().unwrap_or(""))),
+    }
+    out
+}
+
+fn diff_html(diff: &TextDiff) -> String {
+    let mut out = String::from("<ul style=\"margin:4px 0 0 0;padding-left:20px;\">");
+    if let Some(t) = &diff.title {
+        let _ = write!(out, "<li><b>Headline:</b> {}</li>", words_html(&t.words));
+    }
+    for e in &diff.edits {
+        let line = match e {
+            Edit::Replace { words, .. } => words_html(words),
+            Edit::Insert { text, .. } => format!("Added: {}", ins(text)),
+            Edit::Delete { text, .. } => format!("Removed: {}", del(text)),
+        };
+        let _ = write!(out, "<li style=\"margin-bottom:4px;\">{line}</li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
+/// The HTML part: claim changes first, then each text change with outlet,
+/// headline, link, versions and times, and coloured word-level changes.
+pub fn html(items: &[ReportItem]) -> String {
+    let mut out = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"{BODY_STYLE}\">\
+         <p style=\"margin:0 0 8px 0;\"><b>claimwatch:</b> {}</p>",
+        esc(&headline_count(items))
+    );
+    let claims: Vec<_> = items
+        .iter()
+        .flat_map(|i| i.claim_changes.iter().map(move |c| (i, c)))
+        .collect();
+    if !claims.is_empty() {
+        let _ = write!(
+            out,
+            "<h2 style=\"{H2_STYLE}\">Claim changes</h2><ul style=\"padding-left:20px;\">"
+        );
+        for (i, c) in claims {
+            let _ = write!(
+                out,
+                "<li><b>{}</b>: {}<br><span style=\"{META_STYLE}\">{}</span></li>",
+                esc(&i.source),
+                claim_html(c),
+                link(&i.url, i.headline.as_deref().unwrap_or(&i.url))
+            );
+        }
+        out.push_str("</ul>");
+    }
+    let _ = write!(out, "<h2 style=\"{H2_STYLE}\">Text changes</h2>");
+    for i in items {
+        let _ = write!(
+            out,
+            "<div style=\"margin:0 0 16px 0;\">\
+             <p style=\"margin:0;font-size:15px;\"><b>{}</b> · {}</p>\
+             <p style=\"{META_STYLE}\">{}</p>\
+             <p style=\"{META_STYLE}\">{}</p>{}</div>",
+            esc(&i.source),
+            link(&i.url, i.headline.as_deref().unwrap_or(&i.url)),
+            esc(&versions(i)),
+            esc(&i.summary),
+            diff_html(&i.diff)
+        );
+    }
+    out.push_str("</body></html>");
+    out
+}
+
+/// The test message sent by `report test-email`.
+pub fn test_message(prefix: &str, server: &str) -> Rendered {
+    let line = format!("This is a test message from claimwatch, sent through {server}.");
+    Rendered {
+        subject: truncate(
+            format!("{prefix} test message").trim_start(),
+            MAX_SUBJECT_CHARS,
+        ),
+        text: format!("{line}\nIf you can read it, change reports will reach you.\n"),
+        html: format!(
+            "<!DOCTYPE html><html><body style=\"{BODY_STYLE}\"><p>{}</p><p>Changed words look like \
+             this: Amazon will invest {} {} billion.</p></body></html>",
+            esc(&line),
+            del("$50"),
+            ins("$40")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::compare;
+
+    pub(crate) fn item(source: &str, old: &str, new: &str) -> ReportItem {
+        let diff =
+            compare::compare_articles(Some("Amazon invests"), old, Some("Amazon invests"), new);
+        ReportItem {
+            outbox_id: 1,
+            change_id: 1,
+            source: source.into(),
+            url: format!("https://{}.example/a?x=1&y=<2>", source.to_lowercase()),
+            headline: Some("Amazon invests".into()),
+            from_version: 1,
+            to_version: 2,
+            from_time: "2026-11-26T12:00:00.000Z".into(),
+            to_time: "2026-11-26T12:15:00.000Z".into(),
+            summary: diff.summary(),
+            diff,
+            claim_changes: vec![],
+        }
+    }
+
+    fn amount() -> ClaimChange {
+        ClaimChange {
+            kind: "amount".into(),
+            old: Some("$50 billion".into()),
+            new: Some("$40 billion".into()),
+            text: None,
+        }
+    }
+
+    #[test]
+    fn subject_counts_changes_and_outlets_and_leads_with_a_claim_change() {
+        let a = item("Wire", "It is $50 billion.", "It is $40 billion.");
+        let b = item("Wire", "Talks went on.", "Talks ended.");
+        let mut c = item("Reuters", "Amazon said so.", "Amazon reportedly said so.");
+        c.claim_changes.push(amount());
+        let s = subject("[claimwatch]", &[a, b, c]);
+        assert_eq!(
+            s,
+            "[claimwatch] 3 changes in 2 outlets: Reuters amount $50 billion → $40 billion"
+        );
+    }
+
+    #[test]
+    fn subject_without_claims_uses_the_first_summary_and_stays_short() {
+        let a = item("Wire", "It is $50 billion.", "It is $40 billion.");
+        assert_eq!(
+            subject("[cw]", std::slice::from_ref(&a)),
+            "[cw] 1 change in 1 outlet: Wire 1 sentence edited (+1/-1 words)"
+        );
+        let mut long = a.clone();
+        long.source = "x".repeat(400);
+        assert_eq!(subject("[cw]", &[long]).chars().count(), MAX_SUBJECT_CHARS);
+    }
+
+    #[test]
+    fn html_colours_changed_words_inline_and_escapes_everything() {
+        let mut a = item("Wire", "It is $50 billion.", "It is $40 <b>billion</b>.");
+        a.claim_changes.push(amount());
+        let h = html(&[a]);
+        assert!(!h.contains("<style"));
+        assert!(
+            h.contains(&format!("<del style=\"{DEL_STYLE}\">$50 billion.</del>")),
+            "{h}"
+        );
+        assert!(
+            h.contains(&format!(
+                "<ins style=\"{INS_STYLE}\">$40 &lt;b&gt;billion&lt;/b&gt;.</ins>"
+            )),
+            "{h}"
+        );
+        assert!(!h.contains("<b>billion"));
+        assert!(h.contains("href=\"https://wire.example/a?x=1&amp;y=&lt;2&gt;\""));
+        // Claim changes come before the text changes.
+        assert!(h.find("Claim changes").unwrap() < h.find("Text changes").unwrap());
+        assert!(h.contains("version 1 (2026-11-26 12:00 UTC) → version 2 (2026-11-26 12:15 UTC)"));
+    }
+
+    #[test]
+    fn text_part_lists_claims_first_then_marked_words() {
+        let mut a = item("Wire", "It is $50 billion.", "It is $40 billion.");
+        a.claim_changes.push(amount());
+        let t = text(&[a]);
+        assert!(t.find("CLAIM CHANGES").unwrap() < t.find("TEXT CHANGES").unwrap());
+        assert!(t.contains("* Wire: amount $50 billion → $40 billion"));
+        assert!(t.contains("~ It is [-$50-]{+$40+} billion."), "{t}");
+    }
+
+    #[test]
+    fn significance_orders_claims_over_headlines_over_text() {
+        let mut a = item("Wire", "It is $50 billion.", "It is $40 billion.");
+        assert_eq!(a.significance(), Significance::Text);
+        a.diff = compare::compare_articles(Some("A"), "x.", Some("B"), "x.");
+        assert_eq!(a.significance(), Significance::Headline);
+        a.claim_changes.push(amount());
+        assert_eq!(a.significance(), Significance::Claims);
+        assert!(Significance::Claims > Significance::Headline);
+    }
+}

@@ -1,0 +1,560 @@
+//! One document's check: fetch, extract, compare, store, report. The daemon
+//! and the one-shot `check` command run exactly this.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use chrono::Utc;
+use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::core::claims::{self, ClaimChange, Conflict, Revision};
+
+use crate::cli::config::{Config, Source};
+use crate::core::compare::{self, TextDiff};
+use crate::core::extract::{self, Article, ExtractOptions};
+use crate::service::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
+use crate::service::logger;
+use crate::store::{
+    CheckRecord, CheckResult, LatestVersion, NewChange, NewVersion, Store, StoreError, Stored,
+};
+
+/// Errors that stop a check from being recorded at all (the database).
+/// Everything a server or a page can do wrong is a recorded failed fetch.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("a blocking task failed: {0}")]
+    Join(String),
+}
+
+/// A document to check, with the knobs of the source it belongs to.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub document_id: i64,
+    pub source: String,
+    pub url: Url,
+    pub extract: ExtractOptions,
+}
+
+/// What one check did, for reports and callers.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub source: String,
+    pub url: String,
+    pub stored: Stored,
+    pub http_status: Option<u16>,
+    /// Why the check failed, for `Stored::Failed`.
+    pub reason: Option<String>,
+    /// The headline of the new version, when one was stored.
+    pub title: Option<String>,
+    /// The change from the previous version, for `Stored::Changed`.
+    pub diff: Option<TextDiff>,
+    /// Claim changes since the previous version, most significant first.
+    pub claim_changes: Vec<ClaimChange>,
+    /// Story facts whose value this outlet changed.
+    pub revisions: Vec<Revision>,
+    /// Disagreements between outlets first seen with this version.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// The shared parts of every check.
+#[derive(Clone)]
+pub struct Pipeline {
+    fetcher: Fetcher,
+    store: Arc<Mutex<Store>>,
+    /// Extraction and comparison are CPU-bound: running more of them at
+    /// once than there are cores gains nothing and multiplies the memory of
+    /// parsed pages, so fetches may be many but analyses are capped.
+    analyses: Arc<Semaphore>,
+    /// Robots.txt, rate limits and retries (the daemon); `None` fetches
+    /// directly (one-shot checks).
+    polite: Option<crate::service::politeness::Polite>,
+    /// The story's entities and facts, for the claim engine.
+    story: Arc<claims::Story>,
+}
+
+impl Pipeline {
+    pub fn new(fetcher: Fetcher, store: Arc<Mutex<Store>>) -> Pipeline {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Pipeline {
+            fetcher,
+            store,
+            analyses: Arc::new(Semaphore::new(cores)),
+            polite: None,
+            story: Arc::new(claims::Story::default()),
+        }
+    }
+
+    /// Finds claims with this story's entities and facts from now on.
+    pub fn with_story(mut self, story: claims::Story) -> Pipeline {
+        self.story = Arc::new(story);
+        self
+    }
+
+    /// Fetches through `polite` from now on.
+    pub fn with_politeness(mut self, polite: crate::service::politeness::Polite) -> Pipeline {
+        self.polite = Some(polite);
+        self
+    }
+
+    /// The store, for callers that need to read it.
+    pub fn store(&self) -> &Arc<Mutex<Store>> {
+        &self.store
+    }
+
+    /// Registers the configured sources and returns their targets.
+    pub async fn targets(&self, config: &Config) -> Result<Vec<Target>, PipelineError> {
+        let sources: Vec<Source> = config.sources.clone();
+        self.blocking(move |store| {
+            let now = Utc::now();
+            sources
+                .into_iter()
+                .map(|s| {
+                    let document_id = store.ensure_source(&s.name, s.url.as_str(), now)?;
+                    Ok(Target {
+                        document_id,
+                        source: s.name,
+                        url: s.url,
+                        extract: s.extract,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Checks every target, at most `concurrency` at once, and reports each
+    /// outcome to the log. A failing source never stops the others.
+    ///
+    /// Writes are batched: checks hand their records to one writer, which
+    /// stores whatever has queued up in one transaction
+    /// ([`Store::record_batch`]), so a pass costs one commit per batch
+    /// rather than one per page. A check's outcome is returned only after
+    /// its batch committed. A crash loses at most the batch in flight, and
+    /// since a document's new validators are written in the same
+    /// transaction as its version, the next pass refetches exactly those
+    /// documents and finds the same changes again.
+    pub async fn check_all(
+        &self,
+        targets: &[Target],
+        concurrency: usize,
+    ) -> Result<Vec<Outcome>, PipelineError> {
+        let ids: Vec<i64> = targets.iter().map(|t| t.document_id).collect();
+        let validators = self.blocking(move |s| s.validators(&ids)).await?;
+        let (queue, rx) = mpsc::channel::<Queued>(WRITE_QUEUE);
+        let store = self.store.clone();
+        let writer = tokio::task::spawn_blocking(move || write_batches(&store, rx));
+        let concurrency = concurrency.max(1);
+        let permits = Arc::new(Semaphore::new(concurrency));
+        // Tasks are spawned as earlier ones finish, not all at once: a
+        // spawned task holds memory until it is joined, and a pass may cover
+        // tens of thousands of documents. The slack lets fetching go on
+        // while checks wait for their batch to commit.
+        let max_tasks = concurrency * 4 + WRITE_QUEUE;
+        let mut work = targets.iter().cloned().zip(validators).enumerate();
+        let mut set = JoinSet::new();
+        let mut results: Vec<Option<Outcome>> = vec![None; targets.len()];
+        let mut first_err = None;
+        let mut queue = Some(queue);
+        loop {
+            while set.len() < max_tasks {
+                let Some((i, (t, v))) = work.next() else {
+                    // Every check has its sender: the writer stops when
+                    // the last one is done.
+                    queue = None;
+                    break;
+                };
+                let Some(q) = queue.as_ref() else { break };
+                let (this, permits, q) = (self.clone(), permits.clone(), q.clone());
+                set.spawn(async move {
+                    let permit = permits.acquire_owned().await;
+                    let examined = this.examine(&t, &v).await;
+                    // The next fetch may start while this one waits for its batch.
+                    drop(permit);
+                    let result = match examined {
+                        Ok(x) => this.store_queued(&t, x, &q).await,
+                        Err(e) => Err(e),
+                    };
+                    (i, result)
+                });
+            }
+            let Some(joined) = set.join_next().await else {
+                break;
+            };
+            match joined {
+                Ok((i, Ok(outcome))) => results[i] = Some(outcome),
+                Ok((_, Err(e))) => {
+                    first_err.get_or_insert(e);
+                }
+                Err(e) => {
+                    first_err.get_or_insert(PipelineError::Join(e.to_string()));
+                }
+            }
+        }
+        drop(queue);
+        if let Err(e) = writer.await {
+            first_err.get_or_insert(PipelineError::Join(e.to_string()));
+        }
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok(results.into_iter().flatten().collect()),
+        }
+    }
+
+    /// Checks one document and records the result in one transaction.
+    pub async fn check(&self, target: &Target) -> Result<Outcome, PipelineError> {
+        let doc = target.document_id;
+        let validators = self
+            .blocking(move |s| s.validators(&[doc]))
+            .await?
+            .pop()
+            .unwrap_or_default();
+        let Examined { rec, report } = self.examine(target, &validators).await?;
+        let info = RecordInfo::of(&rec);
+        let (stored, conflicts) = self
+            .blocking(move |store| {
+                let stored = store.record(&rec)?;
+                Ok((stored, conflicts_of(store, &stored)?))
+            })
+            .await?;
+        Ok(finish(target, info, stored, report, conflicts))
+    }
+
+    /// Fetches a document and, when a page came back, extracts and compares
+    /// it (on a blocking thread, holding the store only to read the latest
+    /// version): everything a check learns, ready to store.
+    async fn examine(
+        &self,
+        target: &Target,
+        validators: &Validators,
+    ) -> Result<Examined, PipelineError> {
+        let started_at = Utc::now();
+        let clock = Instant::now();
+        let fetched = match &self.polite {
+            Some(p) => p.fetch(&target.url, validators).await,
+            None => self.fetcher.fetch(&target.url, validators).await,
+        };
+        let base = CheckRecord {
+            document_id: target.document_id,
+            started_at,
+            duration_ms: clock.elapsed().as_millis() as i64,
+            http_status: None,
+            bytes: 0,
+            result: CheckResult::NotModified,
+        };
+        match fetched {
+            Ok(Fetched::NotModified { status }) => Ok(Examined::plain(CheckRecord {
+                http_status: Some(status),
+                ..base
+            })),
+            Err(e) => Ok(Examined::plain(failed(base, &e))),
+            Ok(Fetched::Page(page)) => {
+                let _cpu = self.analyses.acquire().await;
+                let store = self.store.clone();
+                let opts = target.extract.clone();
+                let story = self.story.clone();
+                tokio::task::spawn_blocking(move || {
+                    analyse(base, page, &opts, &story, |doc| {
+                        store
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .latest_version(doc)
+                    })
+                })
+                .await
+                .map_err(|e| PipelineError::Join(e.to_string()))?
+                .map_err(PipelineError::from)
+            }
+        }
+    }
+
+    /// Hands a record to the batch writer and waits until it is stored.
+    async fn store_queued(
+        &self,
+        target: &Target,
+        Examined { rec, report }: Examined,
+        queue: &mpsc::Sender<Queued>,
+    ) -> Result<Outcome, PipelineError> {
+        let info = RecordInfo::of(&rec);
+        let (reply, stored) = oneshot::channel();
+        queue
+            .send((rec, reply))
+            .await
+            .map_err(|_| PipelineError::Join("the batch writer stopped".into()))?;
+        let stored = stored
+            .await
+            .map_err(|_| PipelineError::Join("the batch writer stopped".into()))??;
+        let conflicts = match stored {
+            Stored::New { .. } | Stored::Changed { .. } => {
+                self.blocking(move |store| conflicts_of(store, &stored))
+                    .await?
+            }
+            _ => Vec::new(),
+        };
+        Ok(finish(target, info, stored, report, conflicts))
+    }
+
+    /// Runs store work on a blocking thread.
+    async fn blocking<T, F>(&self, f: F) -> Result<T, PipelineError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| PipelineError::Join(e.to_string()))?
+        .map_err(PipelineError::from)
+    }
+}
+
+fn failed(base: CheckRecord, e: &FetchError) -> CheckRecord {
+    CheckRecord {
+        http_status: e.status(),
+        bytes: e.bytes(),
+        result: CheckResult::Failed {
+            reason: e.to_string(),
+        },
+        ..base
+    }
+}
+
+/// The content hash of an extracted article: headline and body.
+pub fn content_hash(article: &Article) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(article.title.as_deref().unwrap_or("").as_bytes());
+    h.update(b"\n\x00\n");
+    h.update(article.text.as_bytes());
+    h.finalize().to_hex().to_string()
+}
+
+/// What a check learned before it is stored: the record, and what the
+/// report needs once it is stored.
+struct Examined {
+    rec: CheckRecord,
+    report: ReportParts,
+}
+
+/// The parts of a change report that the record does not keep in a form
+/// the log can use.
+#[derive(Default)]
+struct ReportParts {
+    title: Option<String>,
+    diff: Option<TextDiff>,
+    claim_changes: Vec<ClaimChange>,
+    revisions: Vec<Revision>,
+}
+
+impl Examined {
+    fn plain(rec: CheckRecord) -> Examined {
+        Examined {
+            rec,
+            report: ReportParts::default(),
+        }
+    }
+}
+
+/// The conflicts recorded with a new version.
+fn conflicts_of(store: &Store, stored: &Stored) -> Result<Vec<Conflict>, StoreError> {
+    Ok(match stored {
+        Stored::New { version_id, .. } | Stored::Changed { version_id, .. } => {
+            crate::store::claims::conflicts_recorded_with(store.conn(), *version_id)?
+        }
+        _ => Vec::new(),
+    })
+}
+
+/// A record waiting for the batch writer, and where to send its result.
+type Queued = (CheckRecord, oneshot::Sender<Result<Stored, StoreError>>);
+
+/// At most this many records wait for the writer; fetches pause when it is
+/// full, which bounds memory (each record holds a raw page).
+const WRITE_QUEUE: usize = 64;
+
+/// At most this many records are stored in one transaction.
+const MAX_BATCH: usize = 256;
+
+/// Stores queued records in batches until every sender is gone: whatever
+/// queued up while the previous batch was being written goes into the next
+/// transaction, so batches grow with load and stay small when it is light.
+fn write_batches(store: &Mutex<Store>, mut rx: mpsc::Receiver<Queued>) {
+    while let Some(first) = rx.blocking_recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(q) => batch.push(q),
+                Err(_) => break,
+            }
+        }
+        let (recs, replies): (Vec<CheckRecord>, Vec<_>) = batch.into_iter().unzip();
+        let results = store
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .record_batch(&recs);
+        drop(recs);
+        for (result, reply) in results.into_iter().zip(replies) {
+            // The check may have been cancelled; its record is stored anyway.
+            let _ = reply.send(result);
+        }
+    }
+}
+
+/// The parts of a record an outcome reports, kept before the record is
+/// handed to the store.
+struct RecordInfo {
+    http_status: Option<u16>,
+    reason: Option<String>,
+}
+
+impl RecordInfo {
+    fn of(rec: &CheckRecord) -> RecordInfo {
+        RecordInfo {
+            http_status: rec.http_status,
+            reason: match &rec.result {
+                CheckResult::Failed { reason } => Some(reason.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The outcome of a stored check, reported to the log.
+fn finish(
+    target: &Target,
+    info: RecordInfo,
+    stored: Stored,
+    report: ReportParts,
+    conflicts: Vec<Conflict>,
+) -> Outcome {
+    // A version the store refused as stale has no change to report.
+    let changed = matches!(stored, Stored::Changed { .. });
+    let ReportParts {
+        title,
+        diff,
+        mut claim_changes,
+        mut revisions,
+    } = report;
+    if !changed {
+        claim_changes.clear();
+        revisions.clear();
+    }
+    let outcome = Outcome {
+        source: target.source.clone(),
+        url: target.url.to_string(),
+        stored,
+        http_status: info.http_status,
+        reason: info.reason,
+        title,
+        diff: diff.filter(|_| changed),
+        claim_changes,
+        revisions,
+        conflicts,
+    };
+    logger::log_outcome(&outcome);
+    outcome
+}
+
+/// Extracts a fetched page, checks that the extraction is an article,
+/// finds its claims, and compares both with the latest version (read with
+/// `latest`).
+fn analyse(
+    base: CheckRecord,
+    page: Page,
+    opts: &ExtractOptions,
+    story: &claims::Story,
+    latest: impl FnOnce(i64) -> Result<Option<LatestVersion>, StoreError>,
+) -> Result<Examined, StoreError> {
+    let base = CheckRecord {
+        http_status: Some(page.status),
+        bytes: page.body.len() as u64,
+        ..base
+    };
+    let article = extract::extract(&page.html, Some(page.final_url.as_str()), opts);
+    let latest = latest(base.document_id)?;
+    // A consent wall, paywall, captcha or error page, or a text far shorter
+    // than the last version, is a failed extraction: never a new version,
+    // never "text removed".
+    let previous_chars = latest.as_ref().map(|l| l.text.chars().count());
+    if let Err(failure) = extract::assess(&article, &page.html, previous_chars) {
+        let reason = format!("extraction failed: {failure}");
+        return Ok(Examined::plain(CheckRecord {
+            result: CheckResult::Failed { reason },
+            ..base
+        }));
+    }
+    drop(page.html);
+    let hash = content_hash(&article);
+    if latest.as_ref().is_some_and(|l| l.content_hash == hash) {
+        let result = CheckResult::Unchanged {
+            validators: page.validators,
+        };
+        return Ok(Examined::plain(CheckRecord { result, ..base }));
+    }
+    let analysis = claims::analyse(&article.text, story);
+    let facts = claims::fact_values(&analysis, story);
+    let mut report = ReportParts {
+        title: article.title.clone(),
+        ..ReportParts::default()
+    };
+    let change = match &latest {
+        None => None,
+        Some(l) => {
+            let diff = compare::compare_articles(
+                l.title.as_deref(),
+                &l.text,
+                article.title.as_deref(),
+                &article.text,
+            );
+            let old = claims::analyse(&l.text, story);
+            let mut changes = claims::compare_claims(&old, &analysis);
+            changes.sort_by_key(|c| std::cmp::Reverse(c.kind.significance()));
+            report.revisions = claims::fact_revisions(&claims::fact_values(&old, story), &facts);
+            report.claim_changes = changes;
+            let change = NewChange {
+                from_version_id: l.id,
+                summary: diff.summary(),
+                approximate: diff.approximate,
+                diff_json: serde_json::to_string(&diff).unwrap_or_else(|_| "{}".into()),
+            };
+            report.diff = Some(diff);
+            Some(change)
+        }
+    };
+    let claims = crate::store::claims::ClaimData {
+        facts: facts
+            .into_iter()
+            .map(|f| {
+                let sentence = analysis
+                    .sentences
+                    .get(f.sentence)
+                    .map(|s| s.text.clone())
+                    .unwrap_or_default();
+                (f, sentence)
+            })
+            .collect(),
+        claims: analysis.claims,
+        changes: report.claim_changes.clone(),
+        revisions: report.revisions.clone(),
+    };
+    let version = NewVersion {
+        content_hash: hash,
+        article,
+        raw_html: page.body,
+        claims,
+    };
+    let result = CheckResult::Changed {
+        validators: page.validators,
+        version,
+        change,
+    };
+    Ok(Examined {
+        rec: CheckRecord { result, ..base },
+        report,
+    })
+}

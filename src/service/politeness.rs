@@ -1,0 +1,541 @@
+//! Politeness around the fetcher: robots.txt (cached per host, for the
+//! configured user agent), a per-host rate limit and concurrency cap, a
+//! global concurrency cap, `Retry-After` on 429 and 503, and capped
+//! exponential backoff on transient errors. Also the failure streaks: a
+//! schedule that keeps failing is reported once, and its recovery too.
+//!
+//! Waiting uses `tokio::time`, so it follows a paused test clock. The
+//! per-host limiter is a few lines over a semaphore and a "next free slot"
+//! instant rather than `governor`, whose clock (quanta) tokio cannot pause.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use robotxt::Robots;
+use serde::Deserialize;
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+use toml::Spanned;
+use url::Url;
+
+use crate::cli::config::{ConfigError, Validator};
+use crate::service::fetch::{FetchError, Fetched, Fetcher, Validators};
+
+/// The one place for politeness defaults.
+pub mod defaults {
+    use std::time::Duration;
+
+    pub const HOST_INTERVAL: Duration = Duration::from_secs(1);
+    pub const HOST_CONCURRENCY: usize = 2;
+    pub const RETRIES: u32 = 2;
+    pub const BACKOFF_BASE: Duration = Duration::from_secs(5);
+    pub const BACKOFF_MAX: Duration = Duration::from_secs(5 * 60);
+    /// The longest `Retry-After` waited out inside one check; a longer one
+    /// fails the check and holds the host back until then.
+    pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(2 * 60);
+    /// The longest a host is ever held back by its own `Retry-After`.
+    pub const MAX_HOLD: Duration = Duration::from_secs(6 * 3600);
+    pub const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
+    /// How long an unreachable robots.txt (5xx, network) keeps a host closed
+    /// before it is asked again.
+    pub const ROBOTS_RETRY: Duration = Duration::from_secs(10 * 60);
+    pub const REPORT_AFTER: u32 = 3;
+}
+
+/// `[politeness]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPoliteness {
+    robots: Option<bool>,
+    host_interval: Option<Spanned<String>>,
+    host_concurrency: Option<Spanned<i64>>,
+    retries: Option<Spanned<i64>>,
+    backoff_base: Option<Spanned<String>>,
+    backoff_max: Option<Spanned<String>>,
+    max_retry_wait: Option<Spanned<String>>,
+    report_after: Option<Spanned<i64>>,
+}
+
+/// Validated politeness settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Politeness {
+    /// Honour robots.txt.
+    pub robots: bool,
+    /// The least time between two requests to one host.
+    pub host_interval: Duration,
+    /// Requests in flight to one host at most.
+    pub host_concurrency: usize,
+    /// Extra attempts after a transient error within one check.
+    pub retries: u32,
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+    pub max_retry_wait: Duration,
+    /// Consecutive failures before a schedule is reported as failing.
+    pub report_after: u32,
+}
+
+impl Default for Politeness {
+    fn default() -> Self {
+        Politeness {
+            robots: true,
+            host_interval: defaults::HOST_INTERVAL,
+            host_concurrency: defaults::HOST_CONCURRENCY,
+            retries: defaults::RETRIES,
+            backoff_base: defaults::BACKOFF_BASE,
+            backoff_max: defaults::BACKOFF_MAX,
+            max_retry_wait: defaults::MAX_RETRY_WAIT,
+            report_after: defaults::REPORT_AFTER,
+        }
+    }
+}
+
+impl Politeness {
+    /// Validates `[politeness]`.
+    pub(crate) fn from_raw(v: &Validator, raw: &RawPoliteness) -> Result<Politeness, ConfigError> {
+        let d = Politeness::default();
+        let count = |n: &Option<Spanned<i64>>, key: &str, min: i64, max: i64, default: i64| match n
+        {
+            Some(n) if !(min..=max).contains(n.get_ref()) => {
+                Err(v.err(n.span(), key, &format!("must be between {min} and {max}")))
+            }
+            Some(n) => Ok(*n.get_ref()),
+            None => Ok(default),
+        };
+        let p = Politeness {
+            robots: raw.robots.unwrap_or(d.robots),
+            host_interval: match &raw.host_interval {
+                Some(s) if s.get_ref().trim() == "0" => Duration::ZERO,
+                _ => v.duration(
+                    &raw.host_interval,
+                    "politeness.host_interval",
+                    d.host_interval,
+                )?,
+            },
+            host_concurrency: count(
+                &raw.host_concurrency,
+                "politeness.host_concurrency",
+                1,
+                64,
+                d.host_concurrency as i64,
+            )? as usize,
+            retries: count(&raw.retries, "politeness.retries", 0, 10, d.retries as i64)? as u32,
+            backoff_base: v.duration(
+                &raw.backoff_base,
+                "politeness.backoff_base",
+                d.backoff_base,
+            )?,
+            backoff_max: v.duration(&raw.backoff_max, "politeness.backoff_max", d.backoff_max)?,
+            max_retry_wait: v.duration(
+                &raw.max_retry_wait,
+                "politeness.max_retry_wait",
+                d.max_retry_wait,
+            )?,
+            report_after: count(
+                &raw.report_after,
+                "politeness.report_after",
+                1,
+                1000,
+                d.report_after as i64,
+            )? as u32,
+        };
+        Ok(p)
+    }
+
+    /// The wait before retry number `attempt` (1-based): base × 2^(attempt-1),
+    /// capped.
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1).min(20));
+        self.backoff_base
+            .saturating_mul(factor)
+            .min(self.backoff_max)
+    }
+}
+
+/// Whether a failure is worth retrying soon: timeouts, connection failures,
+/// 408, 429 and 5xx. Everything else (404, too large, bad redirect) will
+/// fail the same way again.
+pub fn is_transient(e: &FetchError) -> bool {
+    match e {
+        FetchError::Timeout(_) | FetchError::Connect(_) | FetchError::Body { .. } => true,
+        FetchError::Status { status, .. } => matches!(status, 408 | 429 | 500..=599),
+        _ => false,
+    }
+}
+
+/// What the daemon knows about one host.
+#[derive(Debug)]
+struct Host {
+    permits: Arc<Semaphore>,
+    /// The earliest start of the next request (rate limit and Retry-After).
+    next_slot: Mutex<Instant>,
+    /// Until when the server asked (Retry-After) to be left alone.
+    held_until: Mutex<Option<Instant>>,
+    robots: Mutex<Option<(Arc<Robots>, Instant)>>,
+    /// Serialises robots.txt fetches so a host is asked once.
+    robots_fetch: tokio::sync::Mutex<()>,
+}
+
+/// The fetcher wrapped in politeness. Cheap to clone; clones share hosts.
+#[derive(Clone)]
+pub struct Polite {
+    fetcher: Fetcher,
+    settings: Politeness,
+    user_agent: String,
+    global: Arc<Semaphore>,
+    hosts: Arc<Mutex<HashMap<String, Arc<Host>>>>,
+}
+
+/// The origin a host's limits and robots.txt belong to.
+fn host_key(url: &Url) -> String {
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
+/// The product token robots.txt groups are matched against: the user agent
+/// up to its first '/' or space ("claimwatch/0.1 (+url)" → "claimwatch").
+pub fn robots_agent(user_agent: &str) -> &str {
+    user_agent
+        .split(['/', ' '])
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(user_agent)
+}
+
+impl Polite {
+    /// Wraps `fetcher`; `concurrency` is the global cap on requests in flight.
+    /// The same limits, robots.txt cache and host state, fetching with
+    /// another client (e.g. the SSRF-guarded one for discovered URLs).
+    pub fn with_fetcher(&self, fetcher: Fetcher) -> Polite {
+        Polite {
+            fetcher,
+            ..self.clone()
+        }
+    }
+
+    pub fn new(
+        fetcher: Fetcher,
+        settings: Politeness,
+        user_agent: &str,
+        concurrency: usize,
+    ) -> Polite {
+        Polite {
+            fetcher,
+            settings,
+            user_agent: user_agent.to_string(),
+            global: Arc::new(Semaphore::new(concurrency.max(1))),
+            hosts: Arc::default(),
+        }
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &Politeness {
+        &self.settings
+    }
+
+    fn host(&self, url: &Url) -> Arc<Host> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        hosts
+            .entry(host_key(url))
+            .or_insert_with(|| {
+                Arc::new(Host {
+                    permits: Arc::new(Semaphore::new(self.settings.host_concurrency)),
+                    next_slot: Mutex::new(Instant::now()),
+                    held_until: Mutex::new(None),
+                    robots: Mutex::new(None),
+                    robots_fetch: tokio::sync::Mutex::new(()),
+                })
+            })
+            .clone()
+    }
+
+    /// Holds `url`'s host back until `until` (a `Retry-After`).
+    fn hold(&self, url: &Url, wait: Duration) {
+        let host = self.host(url);
+        let until = Instant::now() + wait.min(defaults::MAX_HOLD);
+        let mut slot = host.next_slot.lock().unwrap_or_else(|p| p.into_inner());
+        *slot = (*slot).max(until);
+        let mut held = host.held_until.lock().unwrap_or_else(|p| p.into_inner());
+        *held = Some(held.map_or(until, |h| h.max(until)));
+    }
+
+    /// One request under the host's and the global limits.
+    async fn limited(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        let host = self.host(url);
+        // A host that asked for a long pause is not waited for inside a
+        // check (which would hold up shutdown): the check fails at once and
+        // the schedule tries again later.
+        let held = *host.held_until.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(until) = held
+            && until > Instant::now() + self.settings.max_retry_wait
+        {
+            let left = until - Instant::now();
+            return Err(FetchError::Request(format!(
+                "the server asked (Retry-After) not to be fetched for another {}s",
+                left.as_secs()
+            )));
+        }
+        // Host first: a request waiting for a busy host must not hold one
+        // of the global permits others could use.
+        let _host_permit = host.permits.clone().acquire_owned().await;
+        let start = {
+            let mut slot = host.next_slot.lock().unwrap_or_else(|p| p.into_inner());
+            let start = (*slot).max(Instant::now());
+            *slot = start + self.settings.host_interval;
+            start
+        };
+        tokio::time::sleep_until(start).await;
+        let _global = self.global.acquire().await;
+        self.fetcher.fetch(url, validators).await
+    }
+
+    /// Whether robots.txt lets the configured user agent fetch `url`.
+    pub async fn allowed(&self, url: &Url) -> bool {
+        if !self.settings.robots {
+            return true;
+        }
+        let host = self.host(url);
+        let _one = host.robots_fetch.lock().await;
+        let cached = host
+            .robots
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let robots = match cached {
+            Some((r, expires)) if Instant::now() < expires => r,
+            _ => {
+                let (r, ttl) = self.fetch_robots(url).await;
+                let r = Arc::new(r);
+                *host.robots.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some((r.clone(), Instant::now() + ttl));
+                r
+            }
+        };
+        robots.is_url_allowed(url)
+    }
+
+    /// Fetches and parses robots.txt (RFC 9309): a 4xx means no rules; a 5xx
+    /// or an unreachable host means "disallow everything" for a while.
+    async fn fetch_robots(&self, url: &Url) -> (Robots, Duration) {
+        let Ok(robots_url) = url.join("/robots.txt") else {
+            return (Robots::allow_all(), defaults::ROBOTS_TTL);
+        };
+        let agent = robots_agent(&self.user_agent);
+        match self.limited(&robots_url, &Validators::default()).await {
+            Ok(Fetched::Page(page)) => (Robots::parse(&page.body, agent), defaults::ROBOTS_TTL),
+            Ok(Fetched::NotModified { .. }) => (Robots::allow_all(), defaults::ROBOTS_TTL),
+            Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
+                (Robots::allow_all(), defaults::ROBOTS_TTL)
+            }
+            Err(e) => {
+                tracing::warn!(url = %robots_url, error = %e, "robots.txt unreachable: not fetching from this host for now");
+                (Robots::disallow_all(), defaults::ROBOTS_RETRY)
+            }
+        }
+    }
+
+    /// Fetches `url` politely: robots.txt first, then the request under the
+    /// limits; a transient failure is retried with capped exponential
+    /// backoff, and a `Retry-After` on 429 or 503 is waited out (when short
+    /// enough) and holds back every request to that host.
+    pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        if !self.allowed(url).await {
+            return Err(FetchError::Request(format!(
+                "disallowed by robots.txt for user agent {:?}",
+                robots_agent(&self.user_agent)
+            )));
+        }
+        let mut attempt = 0;
+        loop {
+            let result = self.limited(url, validators).await;
+            let err = match result {
+                Ok(f) => return Ok(f),
+                Err(e) => e,
+            };
+            let wait = match &err {
+                FetchError::Status {
+                    status: 429 | 503,
+                    retry_after: Some(wait),
+                } => {
+                    self.hold(url, *wait);
+                    if *wait > self.settings.max_retry_wait {
+                        tracing::info!(%url, retry_after = ?wait, "server asked to wait: holding the host back");
+                        return Err(err);
+                    }
+                    *wait
+                }
+                e if is_transient(e) => self.settings.backoff(attempt + 1),
+                _ => return Err(err),
+            };
+            attempt += 1;
+            if attempt > self.settings.retries {
+                return Err(err);
+            }
+            tracing::debug!(%url, error = %err, ?wait, attempt, "retrying");
+            // The host slot already includes a Retry-After hold; a backoff
+            // is this request's own wait.
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// A failure streak as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Streak {
+    pub failures: u32,
+    pub reported: bool,
+}
+
+/// What to report after a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreakReport {
+    /// The streak just reached the threshold: report once.
+    Failing { failures: u32 },
+    /// A reported streak ended.
+    Recovered { failures: u32 },
+}
+
+/// Updates a streak with one run's result; says what to report, if anything.
+/// A streak is reported once when it reaches `threshold`, not on every pass,
+/// and its end is reported only if its start was.
+pub fn update_streak(streak: &mut Streak, ok: bool, threshold: u32) -> Option<StreakReport> {
+    if ok {
+        let report = streak.reported.then_some(StreakReport::Recovered {
+            failures: streak.failures,
+        });
+        *streak = Streak::default();
+        return report;
+    }
+    streak.failures += 1;
+    if !streak.reported && streak.failures >= threshold {
+        streak.reported = true;
+        return Some(StreakReport::Failing {
+            failures: streak.failures,
+        });
+    }
+    None
+}
+
+/// Records one run's result in `failure_streaks` and logs a report when
+/// one is due. Returns the report.
+pub fn record_run(
+    conn: &rusqlite::Connection,
+    key: &str,
+    failure: Option<&str>,
+    threshold: u32,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<Option<StreakReport>> {
+    use rusqlite::{OptionalExtension, params};
+    let mut streak = conn
+        .query_row(
+            "SELECT failures, reported FROM failure_streaks WHERE key = ?1",
+            [key],
+            |r| {
+                Ok(Streak {
+                    failures: r.get::<_, i64>(0)? as u32,
+                    reported: r.get(1)?,
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default();
+    let report = update_streak(&mut streak, failure.is_none(), threshold);
+    if streak.failures == 0 {
+        conn.execute("DELETE FROM failure_streaks WHERE key = ?1", [key])?;
+    } else {
+        conn.execute(
+            "INSERT INTO failure_streaks (key, failures, since, last_reason, reported)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,
+                 last_reason = excluded.last_reason, reported = excluded.reported",
+            params![
+                key,
+                streak.failures,
+                crate::store::timestamp(now),
+                failure,
+                streak.reported
+            ],
+        )?;
+    }
+    match &report {
+        Some(StreakReport::Failing { failures }) => tracing::warn!(
+            schedule = key,
+            failures,
+            reason = failure.unwrap_or(""),
+            "keeps failing: {failures} consecutive failures (reported once until it recovers)"
+        ),
+        Some(StreakReport::Recovered { failures }) => tracing::info!(
+            schedule = key,
+            failures,
+            "recovered after {failures} consecutive failures"
+        ),
+        None => {}
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let p = Politeness {
+            backoff_base: Duration::from_secs(5),
+            backoff_max: Duration::from_secs(30),
+            ..Politeness::default()
+        };
+        let waits: Vec<u64> = (1..=5).map(|a| p.backoff(a).as_secs()).collect();
+        assert_eq!(waits, [5, 10, 20, 30, 30]);
+        assert_eq!(p.backoff(u32::MAX), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_streak_is_reported_once_and_its_recovery_once() {
+        let mut s = Streak::default();
+        let reports: Vec<_> = [false, false, false, false, false, true, true]
+            .into_iter()
+            .map(|ok| update_streak(&mut s, ok, 3))
+            .collect();
+        assert_eq!(
+            reports,
+            [
+                None,
+                None,
+                Some(StreakReport::Failing { failures: 3 }),
+                None,
+                None,
+                Some(StreakReport::Recovered { failures: 5 }),
+                None
+            ]
+        );
+        // A short streak that never reached the threshold ends silently.
+        let mut s = Streak::default();
+        update_streak(&mut s, false, 3);
+        assert_eq!(update_streak(&mut s, true, 3), None);
+    }
+
+    #[test]
+    fn transient_errors_are_told_apart() {
+        let status = |status| FetchError::Status {
+            status,
+            retry_after: None,
+        };
+        assert!(is_transient(&status(503)));
+        assert!(is_transient(&status(429)));
+        assert!(is_transient(&FetchError::Timeout(Duration::from_secs(1))));
+        assert!(!is_transient(&status(404)));
+        assert!(!is_transient(&FetchError::Redirect("loop".into())));
+    }
+
+    #[test]
+    fn robots_agent_is_the_product_token() {
+        assert_eq!(robots_agent("claimwatch/0.1 (+https://x)"), "claimwatch");
+        assert_eq!(robots_agent("MyBot"), "MyBot");
+    }
+}
