@@ -11,10 +11,10 @@
 
 use std::hint::black_box;
 
+use claimwatch::core::analysis::content_hash;
 use claimwatch::core::claims::split_sentences;
 use claimwatch::core::compare::compare_articles;
 use claimwatch::core::extract::{ExtractOptions, extract};
-use claimwatch::service::pipeline::content_hash;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 

@@ -4,7 +4,6 @@
 
 use std::process::Command;
 
-use claimwatch::cli::config::Config;
 use claimwatch::cli::demo::{self, DemoSite};
 use claimwatch::core::claims::ChangeKind;
 use claimwatch::service::daemon::check_once;
@@ -24,7 +23,7 @@ async fn amount_revision_hedge_and_conflict_are_reported_as_claim_changes() {
     let site = DemoSite::start().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = demo::write_config(dir.path(), &site, "0 0 1 1 *").unwrap();
-    let config = Config::load(&path).unwrap();
+    let config = claimwatch::cli::config::load(&path).unwrap();
 
     site.set_step(0);
     check_once(&config, None).await.unwrap();

@@ -7,7 +7,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use claimwatch::cli::config::FetchSettings;
 use claimwatch::service::fetch::{Fetched, Fetcher, Validators};
 use claimwatch::service::httpd::{self, Request, Response};
 use claimwatch::service::politeness::{Polite, Politeness};
@@ -321,7 +320,7 @@ async fn serve(respond: impl Fn(&Request, usize) -> Response + Send + Sync + 'st
 
 fn polite(settings: Politeness) -> Polite {
     let ua = "claimwatch/0.1 (+https://example.org/bot)";
-    let fetcher = Fetcher::new(ua, &FetchSettings::default()).unwrap();
+    let fetcher = Fetcher::new(ua, &claimwatch::cli::config::defaults::fetch()).unwrap();
     Polite::new(fetcher, settings, ua, 4)
 }
 
@@ -344,7 +343,7 @@ async fn robots_txt_disallow_is_respected() {
     .await;
     let p = polite(Politeness {
         host_interval: Duration::ZERO,
-        ..Politeness::default()
+        ..claimwatch::cli::config::defaults::politeness()
     });
     let private = Url::parse(&format!("{}/private/story", server.base)).unwrap();
     let public = Url::parse(&format!("{}/news/story", server.base)).unwrap();
@@ -377,7 +376,7 @@ async fn retry_after_on_429_is_waited_out() {
     let p = polite(Politeness {
         host_interval: Duration::ZERO,
         backoff_base: Duration::from_millis(10),
-        ..Politeness::default()
+        ..claimwatch::cli::config::defaults::politeness()
     });
     let url = Url::parse(&format!("{}/story", server.base)).unwrap();
     assert!(matches!(
@@ -401,7 +400,7 @@ async fn a_long_retry_after_fails_the_check_and_holds_the_host_back() {
     .await;
     let p = polite(Politeness {
         host_interval: Duration::ZERO,
-        ..Politeness::default()
+        ..claimwatch::cli::config::defaults::politeness()
     });
     let url = Url::parse(&format!("{}/story", server.base)).unwrap();
     let err = p.fetch(&url, &Validators::default()).await.unwrap_err();
@@ -430,7 +429,7 @@ async fn requests_to_one_host_are_spaced() {
     .await;
     let p = polite(Politeness {
         host_interval: Duration::from_millis(300),
-        ..Politeness::default()
+        ..claimwatch::cli::config::defaults::politeness()
     });
     let mut set = tokio::task::JoinSet::new();
     for i in 0..3 {
@@ -478,7 +477,7 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
     // (The demo config already spaces nothing: `[politeness] host_interval = "0"`.)
     text.push_str("\n[defaults]\njitter = \"1s\"\n");
     std::fs::write(&path, text).unwrap();
-    let config = claimwatch::cli::config::Config::load(&path).unwrap();
+    let config = claimwatch::cli::config::load(&path).unwrap();
     let now = Utc::now();
     {
         // The previous life of the daemon left: harbor-ledger missed its
@@ -506,7 +505,14 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
     let shutdown = CancellationToken::new();
     let run = tokio::spawn({
         let (config, shutdown) = (config.clone(), shutdown.clone());
-        async move { claimwatch::service::daemon::run(&config, shutdown, Default::default()).await }
+        async move {
+            claimwatch::service::daemon::run(
+                &config,
+                shutdown,
+                claimwatch::cli::config::defaults::run_options(&config.path),
+            )
+            .await
+        }
     });
     assert!(
         eventually(Duration::from_secs(30), || site.hits("harbor-ledger") >= 1).await,

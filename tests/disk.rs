@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::Utc;
-use claimwatch::cli::config::{self, Config};
+use claimwatch::cli::config::{self};
 use claimwatch::core::extract::Article;
 use claimwatch::service::fetch::Validators;
 use claimwatch::store::{CheckRecord, CheckResult, NewChange, NewVersion, Store, Stored};
@@ -290,7 +290,7 @@ fn database_and_its_journal_files_are_private() {
         "database = \"c.db\"\n[story]\nname = \"x\"\n[[sources]]\nname = \"a\"\nurl = \"http://127.0.0.1:9/a\"\n",
     )
     .unwrap();
-    let config = Config::load(&path).unwrap();
+    let config = claimwatch::cli::config::load(&path).unwrap();
     let store = Store::open(&config.database).unwrap();
     // WAL files exist while a connection is open.
     for suffix in ["", "-wal", "-shm"] {

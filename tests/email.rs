@@ -94,7 +94,7 @@ to = ["desk@news.example", "Fact Check <facts@news.example>"]
     );
     let path = dir.path().join("claimwatch.toml");
     std::fs::write(&path, &text).unwrap();
-    let config = Config::load(&path).unwrap();
+    let config = claimwatch::cli::config::load(&path).unwrap();
     Setup { dir, config }
 }
 
@@ -738,12 +738,12 @@ async fn the_daemon_emails_the_changes_it_finds_on_the_demo_site() {
          to = [\"desk@news.example\"]\ndigest = \"0\"\n"
     ));
     std::fs::write(&path, text).unwrap();
-    let config = Config::load(&path).unwrap();
+    let config = claimwatch::cli::config::load(&path).unwrap();
     let server = SmtpServer::start(&dir.path().join("mail"), port, Some((USER, PASSWORD)));
 
     let opts = claimwatch::service::daemon::RunOptions {
         max_checks_per_source: Some(claimwatch::cli::demo::DEMO_CHECKS),
-        ..Default::default()
+        ..claimwatch::cli::config::defaults::run_options(&config.path)
     };
     let shutdown = tokio_util::sync::CancellationToken::new();
     tokio::time::timeout(

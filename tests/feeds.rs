@@ -3,7 +3,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use claimwatch::cli::config::{Config, FetchSettings};
 use claimwatch::service::feeds::{Discovery, discovered_documents};
 use claimwatch::service::fetch::Fetcher;
 use claimwatch::service::httpd::{self, Request, Response};
@@ -91,10 +90,14 @@ async fn matching_items_of_rss2_rss1_and_atom_feeds_become_one_document_per_arti
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("claimwatch.toml");
     std::fs::write(&path, CONFIG.replace("BASE", &base)).unwrap();
-    let config = Config::load(&path).unwrap();
+    let config = claimwatch::cli::config::load(&path).unwrap();
     assert_eq!(config.feeds.len(), 3);
     let store = Arc::new(Mutex::new(Store::open(&config.database).unwrap()));
-    let fetcher = Fetcher::new(&config.user_agent, &FetchSettings::default()).unwrap();
+    let fetcher = Fetcher::new(
+        &config.user_agent,
+        &claimwatch::cli::config::defaults::fetch(),
+    )
+    .unwrap();
     let polite = Polite::new(
         fetcher,
         Politeness {
@@ -198,11 +201,18 @@ async fn discover_and_check(fetch_extra: &str) -> (tempfile::TempDir, std::path:
          schedule = \"* * * * * *\"\nmatch = [\"Amazon OpenAI\"]\n"
     );
     std::fs::write(&path, text).unwrap();
-    let config = Config::load(&path).unwrap();
+    let config = claimwatch::cli::config::load(&path).unwrap();
     let shutdown = CancellationToken::new();
     let run = tokio::spawn({
         let (config, shutdown) = (config.clone(), shutdown.clone());
-        async move { claimwatch::service::daemon::run(&config, shutdown, Default::default()).await }
+        async move {
+            claimwatch::service::daemon::run(
+                &config,
+                shutdown,
+                claimwatch::cli::config::defaults::run_options(&config.path),
+            )
+            .await
+        }
     });
     // The discovered article gets checked (a first version stored) and is
     // re-checked on its adaptive schedule.

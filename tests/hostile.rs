@@ -15,7 +15,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use claimwatch::cli::config::Config;
 use claimwatch::cli::demo::DemoSite;
 use claimwatch::service::daemon;
 use claimwatch::service::httpd;
@@ -111,7 +110,7 @@ async fn check_capped(hostile_url: &str, cap: u64) -> Checked {
         site.url("harbor-ledger")
     );
     std::fs::write(&path, text).unwrap();
-    let config = Config::load(&path).unwrap();
+    let config = claimwatch::cli::config::load(&path).unwrap();
     let outcomes = daemon::check_once(&config, None).await.unwrap();
     assert_eq!(outcomes.len(), 2, "both sources are checked");
     let db = Connection::open(&config.database).unwrap();
@@ -567,7 +566,7 @@ mod ssrf {
         let settings = FetchSettings {
             allow_private_addresses: allow,
             timeout: Duration::from_secs(2),
-            ..Default::default()
+            ..claimwatch::cli::config::defaults::fetch()
         };
         let f = Fetcher::new_guarded("claimwatch-test", &settings).unwrap();
         f.fetch(&Url::parse(url).unwrap(), &Validators::default())
@@ -610,12 +609,22 @@ mod ssrf {
         let base =
             "[story]\nname = \"x\"\n[[sources]]\nname = \"a\"\nurl = \"http://127.0.0.1/a\"\n";
         std::fs::write(&path, base).unwrap();
-        assert!(!Config::load(&path).unwrap().fetch.allow_private_addresses);
+        assert!(
+            !claimwatch::cli::config::load(&path)
+                .unwrap()
+                .fetch
+                .allow_private_addresses
+        );
         std::fs::write(
             &path,
             format!("[fetch]\nallow_private_addresses = true\n{base}"),
         )
         .unwrap();
-        assert!(Config::load(&path).unwrap().fetch.allow_private_addresses);
+        assert!(
+            claimwatch::cli::config::load(&path)
+                .unwrap()
+                .fetch
+                .allow_private_addresses
+        );
     }
 }

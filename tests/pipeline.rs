@@ -24,7 +24,7 @@ fn config(dir: &Path, sources: &[(&str, String)], extra: &str) -> Config {
     }
     let path = dir.join("claimwatch.toml");
     std::fs::write(&path, text).unwrap();
-    Config::load(&path).unwrap()
+    claimwatch::cli::config::load(&path).unwrap()
 }
 
 fn db(config: &Config) -> Connection {
@@ -266,7 +266,7 @@ async fn done_means_two_versions_and_one_change_and_noise_adds_none() {
 #[test]
 fn the_example_config_loads() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/claimwatch.toml");
-    let c = Config::load(&path).unwrap();
+    let c = claimwatch::cli::config::load(&path).unwrap();
     assert_eq!(c.story.name, "Amazon invests $50 billion in OpenAI");
     assert!(c.story.entities.iter().any(|e| e == "OpenAI"));
     assert!(c.sources.len() >= 2);
@@ -351,7 +351,7 @@ async fn per_source_ignore_patterns_keep_volatile_text_out_of_versions() {
     let text =
         std::fs::read_to_string(&path).unwrap() + "ignore = ['Updated \\d+ minutes? ago\\.']\n";
     std::fs::write(&path, text).unwrap();
-    let c2 = Config::load(&path).unwrap();
+    let c2 = claimwatch::cli::config::load(&path).unwrap();
     assert_eq!(c.sources[0].url, c2.sources[0].url);
     for minutes in [3, 4, 9] {
         let stamp = format!("Updated {minutes} minutes ago.");

@@ -30,7 +30,6 @@ use std::time::{Duration, Instant};
 
 mod site;
 
-use claimwatch::cli::config::FetchSettings;
 use claimwatch::core::extract::ExtractOptions;
 use claimwatch::service::fetch::Fetcher;
 use claimwatch::service::pipeline::{Outcome, Pipeline, Target};
@@ -387,7 +386,11 @@ async fn run(args: Args) {
 
     let t0 = Instant::now();
     let store = Arc::new(Mutex::new(Store::open(&db).expect("open store")));
-    let fetcher = Fetcher::new("claimwatch-bench", &FetchSettings::default()).expect("client");
+    let fetcher = Fetcher::new(
+        "claimwatch-bench",
+        &claimwatch::cli::config::defaults::fetch(),
+    )
+    .expect("client");
     let startup = t0.elapsed();
     let pipeline = Pipeline::new(fetcher.clone(), store.clone());
     let targets = register(&store, &base, args.pages);

@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let path = Path::new("/etc/claimwatch/claimwatch.toml");
-    match Config::parse(path, text) {
+    match claimwatch::cli::config::parse(path, text) {
         Ok(c) => {
             let _ = c.summary();
         }

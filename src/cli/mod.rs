@@ -318,7 +318,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 fn load(cli: &Cli) -> anyhow::Result<Config> {
-    Ok(Config::load(&cli.config)?)
+    Ok(config::load(&cli.config)?)
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -327,7 +327,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let config = load(&cli)?;
             runtime()?.block_on(async {
                 let shutdown = daemon::shutdown_on_signals();
-                daemon::run(&config, shutdown, daemon::RunOptions::default()).await
+                daemon::run(
+                    &config,
+                    shutdown,
+                    config::defaults::run_options(&cli.config),
+                )
+                .await
             })?;
             Ok(exit::OK)
         }

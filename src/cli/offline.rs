@@ -98,12 +98,12 @@ impl Comparison {
     /// The report as the log shows it: claim changes, then the text diff.
     pub fn render(&self) -> String {
         let mut out = self.diff.summary();
-        let claims = crate::service::logger::render_claim_changes(&self.claim_changes);
+        let claims = crate::core::wording::render_claim_changes(&self.claim_changes);
         if !claims.is_empty() {
             out.push('\n');
             out.push_str(&claims);
         }
-        let text = crate::service::logger::render_diff(&self.diff);
+        let text = crate::core::wording::render_diff(&self.diff);
         if !text.is_empty() {
             out.push('\n');
             out.push_str(&text);

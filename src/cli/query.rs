@@ -14,7 +14,6 @@ use serde::Serialize;
 use crate::cli::config::{self, Config};
 use crate::cli::exit;
 use crate::cli::table::Table;
-use crate::service::logger;
 use crate::store::query::claims::{self, ClaimTimeline};
 use crate::store::query::search::{self, SearchRequest, Syntax};
 use crate::store::query::{self as q, QueryError, find_document};
@@ -203,7 +202,7 @@ pub fn diff(
         doc.url,
         diff.summary()
     );
-    let body = logger::render_diff(&diff);
+    let body = crate::core::wording::render_diff(&diff);
     if !body.is_empty() {
         out.push_str(&body);
         out.push('\n');
@@ -237,7 +236,7 @@ pub fn changes(
             "{}  {}  v{} -> v{}  {}\n  {}\n",
             r.detected_at, r.source, r.from_version, r.to_version, r.summary, r.url
         ));
-        for line in logger::render_diff(&r.diff).lines() {
+        for line in crate::core::wording::render_diff(&r.diff).lines() {
             out.push_str(&format!("    {line}\n"));
         }
     }
@@ -359,10 +358,7 @@ fn claims_overview(conn: &Connection, only_conflicts: bool, json: bool) -> anyho
     } else {
         out.push_str("conflicts\n");
         for c in &conflicts {
-            out.push_str(&format!(
-                "  {}\n",
-                crate::service::logger::render_conflict(c)
-            ));
+            out.push_str(&format!("  {}\n", crate::core::wording::render_conflict(c)));
         }
     }
     emit(&out)

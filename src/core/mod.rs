@@ -2,7 +2,10 @@
 //! async runtime. Extraction, sentences and claims, comparison, URL
 //! normalisation, and the wording of a change.
 
+pub mod analysis;
+pub mod change;
 pub mod claims;
 pub mod compare;
 pub mod extract;
 pub mod urlnorm;
+pub mod wording;

@@ -22,18 +22,23 @@ use rusqlite::Connection;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
-use crate::cli::config::Config;
 use crate::core::extract::ExtractOptions;
 use crate::service::feeds::{self, Discovered, Discovery};
 use crate::service::fetch::{FetchError, Fetcher};
 use crate::service::pipeline::{Outcome, Pipeline, PipelineError, Target};
 use crate::service::politeness::{self, Polite};
 use crate::service::schedule::{self, Cadence, Clock, Guards, Rng, RunOutcome};
+use crate::service::settings::Config;
 use crate::service::systemd::{self, Stats};
 use crate::store::{Store, StoreError, Stored};
 
+/// Reads the configuration again (on SIGHUP). The command-line layer gives
+/// it to the daemon, so the daemon never reads a config file itself; an
+/// error is the message to log while the running configuration is kept.
+pub type Reload = Arc<dyn Fn() -> Result<Config, String> + Send + Sync>;
+
 /// How the daemon runs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RunOptions {
     /// Stop each schedule after this many runs (the demo); `None` runs until
     /// shutdown.
@@ -41,14 +46,17 @@ pub struct RunOptions {
     /// How long in-flight checks may take to finish after shutdown. Keep it
     /// below the unit's `TimeoutStopSec`.
     pub drain_deadline: Duration,
+    /// What SIGHUP does; `None`: SIGHUP is logged and ignored.
+    pub reload: Option<Reload>,
 }
 
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions {
-            max_checks_per_source: None,
-            drain_deadline: Duration::from_secs(20),
-        }
+impl std::fmt::Debug for RunOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("max_checks_per_source", &self.max_checks_per_source)
+            .field("drain_deadline", &self.drain_deadline)
+            .field("reload", &self.reload.is_some())
+            .finish()
     }
 }
 
@@ -571,7 +579,11 @@ pub async fn run_with_clock(
             }
             _ = ctx.tracker.wait() => break Ok(()),
             _ = hangup(&mut hup) => {
-                let new = match Config::load(&config.path) {
+                let Some(reload) = &opts.reload else {
+                    tracing::warn!("SIGHUP ignored: this run has no configuration to reload");
+                    continue;
+                };
+                let new = match reload() {
                     Ok(new) => new,
                     Err(e) => {
                         tracing::error!("reload failed, keeping the running configuration: {e}");

@@ -12,15 +12,10 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, redirect};
 use url::Url;
 
-use crate::cli::config::FetchSettings;
+use crate::service::settings::FetchSettings;
 use crate::service::ssrf::{self, GuardError, GuardedResolver};
 
-/// Validators from the previous fetch, sent back for a conditional GET.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Validators {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-}
+pub use crate::core::analysis::Validators;
 
 /// A page that was fetched, decoded to text.
 #[derive(Debug, Clone)]
@@ -474,6 +469,17 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
 mod tests {
     use super::*;
 
+    fn settings() -> FetchSettings {
+        FetchSettings {
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_body_bytes: 1 << 20,
+            max_redirects: 5,
+            concurrency: 2,
+            allow_private_addresses: false,
+        }
+    }
+
     fn ct(v: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_str(v).unwrap());
@@ -535,7 +541,7 @@ mod tests {
 
     #[tokio::test]
     async fn guard_checks_every_redirect() {
-        let guarded = Fetcher::new_guarded("t", &FetchSettings::default()).unwrap();
+        let guarded = Fetcher::new_guarded("t", &settings()).unwrap();
         // The first hop is an IP literal, let through here by calling past
         // the first-URL check, so that only the redirect check can refuse.
         for to in ["http://127.0.0.1:PORT/final", "http://[::1]:PORT/final"] {
@@ -562,7 +568,7 @@ mod tests {
             "{err}"
         );
         // The unguarded client follows the same redirects.
-        let plain = Fetcher::new("t", &FetchSettings::default()).unwrap();
+        let plain = Fetcher::new("t", &settings()).unwrap();
         assert!(matches!(
             plain.fetch(&url, &Validators::default()).await,
             Ok(Fetched::Page(_))

@@ -11,5 +11,6 @@ pub mod logger;
 pub mod pipeline;
 pub mod politeness;
 pub mod schedule;
+pub mod settings;
 pub mod ssrf;
 pub mod systemd;

@@ -9,13 +9,14 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::JoinSet;
 use url::Url;
 
+use crate::core::analysis::{self, Analysis, NewContent, Previous};
 use crate::core::claims::{self, ClaimChange, Conflict, Revision};
 
-use crate::cli::config::{Config, Source};
-use crate::core::compare::{self, TextDiff};
-use crate::core::extract::{self, Article, ExtractOptions};
+use crate::core::compare::TextDiff;
+use crate::core::extract::ExtractOptions;
 use crate::service::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::service::logger;
+use crate::service::settings::{Config, Source};
 use crate::store::{
     CheckRecord, CheckResult, LatestVersion, NewChange, NewVersion, Store, StoreError, Stored,
 };
@@ -325,15 +326,6 @@ fn failed(base: CheckRecord, e: &FetchError) -> CheckRecord {
     }
 }
 
-/// The content hash of an extracted article: headline and body.
-pub fn content_hash(article: &Article) -> String {
-    let mut h = blake3::Hasher::new();
-    h.update(article.title.as_deref().unwrap_or("").as_bytes());
-    h.update(b"\n\x00\n");
-    h.update(article.text.as_bytes());
-    h.finalize().to_hex().to_string()
-}
-
 /// What a check learned before it is stored: the record, and what the
 /// report needs once it is stored.
 struct Examined {
@@ -460,9 +452,8 @@ fn finish(
     outcome
 }
 
-/// Extracts a fetched page, checks that the extraction is an article,
-/// finds its claims, and compares both with the latest version (read with
-/// `latest`).
+/// Analyses a fetched page against the latest version (read with `latest`)
+/// and turns the result into the record to store.
 fn analyse(
     base: CheckRecord,
     page: Page,
@@ -475,75 +466,55 @@ fn analyse(
         bytes: page.body.len() as u64,
         ..base
     };
-    let article = extract::extract(&page.html, Some(page.final_url.as_str()), opts);
     let latest = latest(base.document_id)?;
-    // A consent wall, paywall, captcha or error page, or a text far shorter
-    // than the last version, is a failed extraction: never a new version,
-    // never "text removed".
-    let previous_chars = latest.as_ref().map(|l| l.text.chars().count());
-    if let Err(failure) = extract::assess(&article, &page.html, previous_chars) {
-        let reason = format!("extraction failed: {failure}");
-        return Ok(Examined::plain(CheckRecord {
-            result: CheckResult::Failed { reason },
-            ..base
-        }));
-    }
+    let previous = latest.as_ref().map(|l| Previous {
+        title: l.title.as_deref(),
+        text: &l.text,
+        content_hash: &l.content_hash,
+    });
+    let analysis = analysis::analyse(
+        &page.html,
+        Some(page.final_url.as_str()),
+        opts,
+        story,
+        previous,
+    );
     drop(page.html);
-    let hash = content_hash(&article);
-    if latest.as_ref().is_some_and(|l| l.content_hash == hash) {
-        let result = CheckResult::Unchanged {
-            validators: page.validators,
-        };
-        return Ok(Examined::plain(CheckRecord { result, ..base }));
-    }
-    let analysis = claims::analyse(&article.text, story);
-    let facts = claims::fact_values(&analysis, story);
-    let mut report = ReportParts {
-        title: article.title.clone(),
-        ..ReportParts::default()
-    };
-    let change = match &latest {
-        None => None,
-        Some(l) => {
-            let diff = compare::compare_articles(
-                l.title.as_deref(),
-                &l.text,
-                article.title.as_deref(),
-                &article.text,
-            );
-            let old = claims::analyse(&l.text, story);
-            let mut changes = claims::compare_claims(&old, &analysis);
-            changes.sort_by_key(|c| std::cmp::Reverse(c.kind.significance()));
-            report.revisions = claims::fact_revisions(&claims::fact_values(&old, story), &facts);
-            report.claim_changes = changes;
-            let change = NewChange {
-                from_version_id: l.id,
-                summary: diff.summary(),
-                approximate: diff.approximate,
-                diff_json: serde_json::to_string(&diff).unwrap_or_else(|_| "{}".into()),
-            };
-            report.diff = Some(diff);
-            Some(change)
+    let content = match analysis {
+        Analysis::Refused { reason } => {
+            return Ok(Examined::plain(CheckRecord {
+                result: CheckResult::Failed { reason },
+                ..base
+            }));
         }
+        Analysis::Unchanged => {
+            let result = CheckResult::Unchanged {
+                validators: page.validators,
+            };
+            return Ok(Examined::plain(CheckRecord { result, ..base }));
+        }
+        Analysis::New(content) => *content,
     };
-    let claims = crate::store::claims::ClaimData {
-        facts: facts
-            .into_iter()
-            .map(|f| {
-                let sentence = analysis
-                    .sentences
-                    .get(f.sentence)
-                    .map(|s| s.text.clone())
-                    .unwrap_or_default();
-                (f, sentence)
-            })
-            .collect(),
-        claims: analysis.claims,
-        changes: report.claim_changes.clone(),
-        revisions: report.revisions.clone(),
+    let NewContent {
+        article,
+        content_hash,
+        claims,
+        diff,
+    } = content;
+    let report = ReportParts {
+        title: article.title.clone(),
+        diff: diff.clone(),
+        claim_changes: claims.changes.clone(),
+        revisions: claims.revisions.clone(),
     };
+    let change = latest.as_ref().zip(diff).map(|(l, diff)| NewChange {
+        from_version_id: l.id,
+        summary: diff.summary(),
+        approximate: diff.approximate,
+        diff_json: serde_json::to_string(&diff).unwrap_or_else(|_| "{}".into()),
+    });
     let version = NewVersion {
-        content_hash: hash,
+        content_hash,
         article,
         raw_html: page.body,
         claims,

@@ -14,49 +14,19 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use robotxt::Robots;
-use serde::Deserialize;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
-use toml::Spanned;
 use url::Url;
 
-use crate::cli::config::{ConfigError, Validator};
 use crate::service::fetch::{FetchError, Fetched, Fetcher, Validators};
 
-/// The one place for politeness defaults.
-pub mod defaults {
-    use std::time::Duration;
-
-    pub const HOST_INTERVAL: Duration = Duration::from_secs(1);
-    pub const HOST_CONCURRENCY: usize = 2;
-    pub const RETRIES: u32 = 2;
-    pub const BACKOFF_BASE: Duration = Duration::from_secs(5);
-    pub const BACKOFF_MAX: Duration = Duration::from_secs(5 * 60);
-    /// The longest `Retry-After` waited out inside one check; a longer one
-    /// fails the check and holds the host back until then.
-    pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(2 * 60);
-    /// The longest a host is ever held back by its own `Retry-After`.
-    pub const MAX_HOLD: Duration = Duration::from_secs(6 * 3600);
-    pub const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
-    /// How long an unreachable robots.txt (5xx, network) keeps a host closed
-    /// before it is asked again.
-    pub const ROBOTS_RETRY: Duration = Duration::from_secs(10 * 60);
-    pub const REPORT_AFTER: u32 = 3;
-}
-
-/// `[politeness]` as written.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawPoliteness {
-    robots: Option<bool>,
-    host_interval: Option<Spanned<String>>,
-    host_concurrency: Option<Spanned<i64>>,
-    retries: Option<Spanned<i64>>,
-    backoff_base: Option<Spanned<String>>,
-    backoff_max: Option<Spanned<String>>,
-    max_retry_wait: Option<Spanned<String>>,
-    report_after: Option<Spanned<i64>>,
-}
+/// The longest a host is ever held back by its own `Retry-After`.
+const MAX_HOLD: Duration = Duration::from_secs(6 * 3600);
+/// How long a host's robots.txt is trusted.
+const ROBOTS_TTL: Duration = Duration::from_secs(24 * 3600);
+/// How long an unreachable robots.txt (5xx, network) keeps a host closed
+/// before it is asked again.
+const ROBOTS_RETRY: Duration = Duration::from_secs(10 * 60);
 
 /// Validated politeness settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,73 +46,7 @@ pub struct Politeness {
     pub report_after: u32,
 }
 
-impl Default for Politeness {
-    fn default() -> Self {
-        Politeness {
-            robots: true,
-            host_interval: defaults::HOST_INTERVAL,
-            host_concurrency: defaults::HOST_CONCURRENCY,
-            retries: defaults::RETRIES,
-            backoff_base: defaults::BACKOFF_BASE,
-            backoff_max: defaults::BACKOFF_MAX,
-            max_retry_wait: defaults::MAX_RETRY_WAIT,
-            report_after: defaults::REPORT_AFTER,
-        }
-    }
-}
-
 impl Politeness {
-    /// Validates `[politeness]`.
-    pub(crate) fn from_raw(v: &Validator, raw: &RawPoliteness) -> Result<Politeness, ConfigError> {
-        let d = Politeness::default();
-        let count = |n: &Option<Spanned<i64>>, key: &str, min: i64, max: i64, default: i64| match n
-        {
-            Some(n) if !(min..=max).contains(n.get_ref()) => {
-                Err(v.err(n.span(), key, &format!("must be between {min} and {max}")))
-            }
-            Some(n) => Ok(*n.get_ref()),
-            None => Ok(default),
-        };
-        let p = Politeness {
-            robots: raw.robots.unwrap_or(d.robots),
-            host_interval: match &raw.host_interval {
-                Some(s) if s.get_ref().trim() == "0" => Duration::ZERO,
-                _ => v.duration(
-                    &raw.host_interval,
-                    "politeness.host_interval",
-                    d.host_interval,
-                )?,
-            },
-            host_concurrency: count(
-                &raw.host_concurrency,
-                "politeness.host_concurrency",
-                1,
-                64,
-                d.host_concurrency as i64,
-            )? as usize,
-            retries: count(&raw.retries, "politeness.retries", 0, 10, d.retries as i64)? as u32,
-            backoff_base: v.duration(
-                &raw.backoff_base,
-                "politeness.backoff_base",
-                d.backoff_base,
-            )?,
-            backoff_max: v.duration(&raw.backoff_max, "politeness.backoff_max", d.backoff_max)?,
-            max_retry_wait: v.duration(
-                &raw.max_retry_wait,
-                "politeness.max_retry_wait",
-                d.max_retry_wait,
-            )?,
-            report_after: count(
-                &raw.report_after,
-                "politeness.report_after",
-                1,
-                1000,
-                d.report_after as i64,
-            )? as u32,
-        };
-        Ok(p)
-    }
-
     /// The wait before retry number `attempt` (1-based): base × 2^(attempt-1),
     /// capped.
     pub fn backoff(&self, attempt: u32) -> Duration {
@@ -257,7 +161,7 @@ impl Polite {
     /// Holds `url`'s host back until `until` (a `Retry-After`).
     fn hold(&self, url: &Url, wait: Duration) {
         let host = self.host(url);
-        let until = Instant::now() + wait.min(defaults::MAX_HOLD);
+        let until = Instant::now() + wait.min(MAX_HOLD);
         let mut slot = host.next_slot.lock().unwrap_or_else(|p| p.into_inner());
         *slot = (*slot).max(until);
         let mut held = host.held_until.lock().unwrap_or_else(|p| p.into_inner());
@@ -323,18 +227,18 @@ impl Polite {
     /// or an unreachable host means "disallow everything" for a while.
     async fn fetch_robots(&self, url: &Url) -> (Robots, Duration) {
         let Ok(robots_url) = url.join("/robots.txt") else {
-            return (Robots::allow_all(), defaults::ROBOTS_TTL);
+            return (Robots::allow_all(), ROBOTS_TTL);
         };
         let agent = robots_agent(&self.user_agent);
         match self.limited(&robots_url, &Validators::default()).await {
-            Ok(Fetched::Page(page)) => (Robots::parse(&page.body, agent), defaults::ROBOTS_TTL),
-            Ok(Fetched::NotModified { .. }) => (Robots::allow_all(), defaults::ROBOTS_TTL),
+            Ok(Fetched::Page(page)) => (Robots::parse(&page.body, agent), ROBOTS_TTL),
+            Ok(Fetched::NotModified { .. }) => (Robots::allow_all(), ROBOTS_TTL),
             Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
-                (Robots::allow_all(), defaults::ROBOTS_TTL)
+                (Robots::allow_all(), ROBOTS_TTL)
             }
             Err(e) => {
                 tracing::warn!(url = %robots_url, error = %e, "robots.txt unreachable: not fetching from this host for now");
-                (Robots::disallow_all(), defaults::ROBOTS_RETRY)
+                (Robots::disallow_all(), ROBOTS_RETRY)
             }
         }
     }
@@ -488,7 +392,12 @@ mod tests {
         let p = Politeness {
             backoff_base: Duration::from_secs(5),
             backoff_max: Duration::from_secs(30),
-            ..Politeness::default()
+            robots: true,
+            host_interval: Duration::ZERO,
+            host_concurrency: 1,
+            retries: 5,
+            max_retry_wait: Duration::ZERO,
+            report_after: 1,
         };
         let waits: Vec<u64> = (1..=5).map(|a| p.backoff(a).as_secs()).collect();
         assert_eq!(waits, [5, 10, 20, 30, 30]);

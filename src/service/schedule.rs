@@ -201,17 +201,6 @@ pub struct Adaptive {
     pub stop_after: Duration,
 }
 
-impl Default for Adaptive {
-    fn default() -> Self {
-        Adaptive {
-            min: Duration::from_secs(10 * 60),
-            max: Duration::from_secs(6 * 3600),
-            factor: 1.2,
-            stop_after: Duration::from_secs(14 * 86_400),
-        }
-    }
-}
-
 impl Adaptive {
     /// The interval after a check, given the interval before it.
     pub fn next_interval(&self, current: Duration, changed: bool) -> Duration {

@@ -13,8 +13,8 @@ pub mod claims;
 pub mod outbox;
 pub mod query;
 
+use crate::core::analysis::{ClaimData, Validators};
 use crate::core::extract::Article;
-use crate::service::fetch::Validators;
 
 /// The migrations, in order. Never edit one that has shipped: add a new file.
 pub const MIGRATIONS: &[(&str, &str)] = &[
@@ -167,7 +167,7 @@ pub struct NewVersion {
     pub article: Article,
     pub raw_html: Vec<u8>,
     /// The claims of this version and its claim changes.
-    pub claims: crate::store::claims::ClaimData,
+    pub claims: ClaimData,
 }
 
 /// The change from the version the check compared against.

@@ -20,8 +20,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
+use crate::core::change::{ReportItem, ReportedClaim, Significance};
 use crate::core::compare::TextDiff;
-use crate::service::email::render::{ClaimChange, ReportItem, Significance};
 use crate::store::timestamp;
 
 /// The most changes one email carries; a larger backlog goes out in several.
@@ -348,7 +348,7 @@ fn table_exists(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
 /// claims schema lands: `kind`/`facet`/`field` names what changed,
 /// `old`/`old_value`/`before` and `new`/`new_value`/`after` the values, and
 /// `summary`/`description`/`text` a free-text line.
-fn claim_changes(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ClaimChange>> {
+fn claim_changes(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ReportedClaim>> {
     let cols: Vec<String> = {
         let mut st = conn.prepare("SELECT name FROM pragma_table_info('claim_changes')")?;
         st.query_map([], |r| r.get(0))?
@@ -372,7 +372,7 @@ fn claim_changes(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<Clai
     );
     let mut st = conn.prepare(&sql)?;
     st.query_map([change_id], |r| {
-        Ok(ClaimChange {
+        Ok(ReportedClaim {
             kind: r
                 .get::<_, Option<String>>(0)?
                 .unwrap_or_else(|| "claim".to_string()),

@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-use claimwatch::cli::config::Config;
 use claimwatch::cli::demo::{self, DemoSite};
 
 /// A demo database in a temporary folder, with the config that names it.
@@ -31,7 +30,7 @@ pub fn build() -> DemoDb {
         let site = DemoSite::start().await.unwrap();
         // A schedule that never fires: the test drives every check.
         let path = demo::write_config(dir.path(), &site, "0 0 1 1 *").unwrap();
-        let config = Config::load(&path).unwrap();
+        let config = claimwatch::cli::config::load(&path).unwrap();
         for step in 0..3 {
             site.set_step(step);
             let outcomes = claimwatch::service::daemon::check_once(&config, None)
@@ -43,7 +42,7 @@ pub fn build() -> DemoDb {
         }
         path
     });
-    let database = Config::load(&config).unwrap().database;
+    let database = claimwatch::cli::config::load(&config).unwrap().database;
     DemoDb {
         dir,
         config,

@@ -7,7 +7,6 @@ pub mod site;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::config::Config;
 use crate::service::daemon::{self, RunOptions};
 pub use site::DemoSite;
 
@@ -58,7 +57,7 @@ pub async fn run(
         let _ = std::fs::remove_file(dir.join(format!("claimwatch.{ext}")));
     }
     let config_path = write_config(dir, &site, "*/2 * * * * *")?;
-    let config = Config::load(&config_path)?;
+    let config = crate::cli::config::load(&config_path)?;
     eprintln!(
         "claimwatch demo: {} outlets on {} change their coverage of \"{}\".\n\
          Checking every 2 seconds, {} times; change reports follow (Ctrl-C stops).\n",
@@ -70,6 +69,7 @@ pub async fn run(
     let opts = RunOptions {
         max_checks_per_source: Some(DEMO_CHECKS),
         drain_deadline: Duration::from_secs(10),
+        reload: None,
     };
     daemon::run(&config, shutdown, opts).await?;
     Ok(config_path)

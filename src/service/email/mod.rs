@@ -1,7 +1,7 @@
 //! Change reports by email, through the outbox.
 //!
 //! - [`settings`]: `[report.email]` and the password source.
-//! - [`render`]: subject, plain text and HTML from [`render::ReportItem`]s.
+//! - [`render`]: subject, plain text and HTML from [`crate::core::change::ReportItem`]s.
 //! - [`Mailer`]: one SMTP relay (lettre, tokio, rustls on ring).
 //! - [`Sender`]: the task that drains the outbox (`crate::store::outbox`).
 //!

@@ -7,10 +7,9 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
-
+pub use crate::core::change::Significance;
+use crate::core::change::{ReportItem, ReportedClaim};
 use crate::core::compare::{Edit, SpanKind, TextDiff, WordSpan};
-use crate::service::logger;
 
 /// Removed words: red, struck through.
 const DEL_STYLE: &str =
@@ -23,101 +22,6 @@ const H2_STYLE: &str = "font-size:16px;margin:20px 0 8px 0;border-bottom:1px sol
 const META_STYLE: &str = "color:#59636e;font-size:12px;margin:0;";
 /// Subjects longer than this are cut (with an ellipsis).
 const MAX_SUBJECT_CHARS: usize = 160;
-
-/// How much a change matters, for `min_significance`. Ordered: a claim
-/// change is more than a headline change, which is more than a text change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Significance {
-    /// Only the text changed.
-    Text,
-    /// The headline changed.
-    Headline,
-    /// A claim changed (amount, certainty, attribution, ...).
-    Claims,
-}
-
-impl Significance {
-    /// Parses the config spelling.
-    pub fn parse(s: &str) -> Option<Significance> {
-        match s {
-            "text" => Some(Significance::Text),
-            "headline" => Some(Significance::Headline),
-            "claims" => Some(Significance::Claims),
-            _ => None,
-        }
-    }
-}
-
-/// One changed claim, e.g. kind "amount", old "$50 billion", new "$40 billion".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClaimChange {
-    pub kind: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
-    /// A free-text description, when the claim change has one.
-    pub text: Option<String>,
-}
-
-impl ClaimChange {
-    /// "amount $50 billion → $40 billion", "certainty confirmed → reportedly".
-    pub fn describe(&self) -> String {
-        let mut out = self.kind.clone();
-        match (&self.old, &self.new) {
-            (Some(o), Some(n)) => {
-                let _ = write!(out, " {o} → {n}");
-            }
-            (None, Some(n)) => {
-                let _ = write!(out, " added: {n}");
-            }
-            (Some(o), None) => {
-                let _ = write!(out, " removed: {o}");
-            }
-            (None, None) => {}
-        }
-        if let Some(t) = &self.text
-            && self.old.is_none()
-            && self.new.is_none()
-        {
-            let _ = write!(out, ": {t}");
-        }
-        out
-    }
-}
-
-/// One change to report, as read from the database.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportItem {
-    pub outbox_id: i64,
-    pub change_id: i64,
-    /// The outlet (source name).
-    pub source: String,
-    pub url: String,
-    /// The headline of the new version.
-    pub headline: Option<String>,
-    pub from_version: i64,
-    pub to_version: i64,
-    /// When the versions were fetched (stored RFC 3339 text).
-    pub from_time: String,
-    pub to_time: String,
-    pub summary: String,
-    pub diff: TextDiff,
-    /// Claim changes stored with this change (empty until claims exist).
-    pub claim_changes: Vec<ClaimChange>,
-}
-
-impl ReportItem {
-    /// How much this change matters.
-    pub fn significance(&self) -> Significance {
-        if !self.claim_changes.is_empty() {
-            Significance::Claims
-        } else if self.diff.title.is_some() {
-            Significance::Headline
-        } else {
-            Significance::Text
-        }
-    }
-}
 
 /// A rendered email.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,7 +159,7 @@ pub fn text(items: &[ReportItem]) -> String {
             versions(i),
             i.summary
         );
-        let body = logger::render_diff(&i.diff);
+        let body = crate::core::wording::render_diff(&i.diff);
         for line in body.lines() {
             let _ = writeln!(out, "  {line}");
         }
@@ -311,7 +215,7 @@ fn link(url: &str, text: &str) -> String {
     }
 }
 
-fn claim_html(c: &ClaimChange) -> String {
+fn claim_html(c: &ReportedClaim) -> String {
     let mut out = format!("{} ", esc(&c.kind));
     match (&c.old, &c.new) {
         (Some(o), Some(n)) => {
@@ -431,8 +335,8 @@ mod tests {
         }
     }
 
-    fn amount() -> ClaimChange {
-        ClaimChange {
+    fn amount() -> ReportedClaim {
+        ReportedClaim {
             kind: "amount".into(),
             old: Some("$50 billion".into()),
             new: Some("$40 billion".into()),

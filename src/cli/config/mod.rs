@@ -14,10 +14,22 @@ use url::Url;
 
 use crate::core::extract::ExtractOptions;
 use crate::service::schedule::Schedule;
+pub use crate::service::settings::{Config, FetchSettings, Source, Story};
 
-/// The one place where defaults live.
+mod email;
+mod feeds;
+mod politeness;
+
+/// The one place where defaults live: every value a config may leave out.
 pub mod defaults {
+    use std::path::Path;
+    use std::sync::Arc;
     use std::time::Duration;
+
+    use crate::service::daemon::RunOptions;
+    use crate::service::politeness::Politeness;
+    use crate::service::schedule::Adaptive;
+    use crate::service::settings::FetchSettings;
 
     pub const DATABASE: &str = "claimwatch.db";
     pub const SCHEDULE: &str = "0 */15 * * * *";
@@ -32,6 +44,85 @@ pub mod defaults {
     pub const MAX_REDIRECTS: usize = 5;
     pub const CONCURRENCY: usize = 8;
     pub const JITTER: Duration = Duration::from_secs(30);
+
+    // Re-checks of discovered articles (`[defaults] recheck_*`).
+    pub const RECHECK_MIN: Duration = Duration::from_secs(10 * 60);
+    pub const RECHECK_MAX: Duration = Duration::from_secs(6 * 3600);
+    pub const RECHECK_FACTOR: f64 = 1.2;
+    pub const RECHECK_STOP_AFTER: Duration = Duration::from_secs(14 * 86_400);
+
+    // `[politeness]`.
+    pub const ROBOTS: bool = true;
+    pub const HOST_INTERVAL: Duration = Duration::from_secs(1);
+    pub const HOST_CONCURRENCY: usize = 2;
+    pub const RETRIES: u32 = 2;
+    pub const BACKOFF_BASE: Duration = Duration::from_secs(5);
+    pub const BACKOFF_MAX: Duration = Duration::from_secs(5 * 60);
+    /// The longest `Retry-After` waited out inside one check; a longer one
+    /// fails the check and holds the host back until then.
+    pub const MAX_RETRY_WAIT: Duration = Duration::from_secs(2 * 60);
+    pub const REPORT_AFTER: u32 = 3;
+
+    // `[report.email]`.
+    pub const EMAIL_SUBJECT_PREFIX: &str = "[claimwatch]";
+    pub const EMAIL_DIGEST: Duration = Duration::from_secs(30 * 60);
+    pub const EMAIL_TIMEOUT: Duration = Duration::from_secs(30);
+    pub const EMAIL_PORT_STARTTLS: u16 = 587;
+    pub const EMAIL_PORT_TLS: u16 = 465;
+    pub const EMAIL_PORT_NONE: u16 = 25;
+
+    /// How long `run` lets in-flight checks finish after SIGTERM; below the
+    /// unit's `TimeoutStopSec=30`.
+    pub const DRAIN_DEADLINE: Duration = Duration::from_secs(20);
+
+    /// `[fetch]` when the file has none.
+    pub fn fetch() -> FetchSettings {
+        FetchSettings {
+            timeout: TIMEOUT,
+            connect_timeout: CONNECT_TIMEOUT,
+            max_body_bytes: MAX_BODY_BYTES,
+            max_redirects: MAX_REDIRECTS,
+            concurrency: CONCURRENCY,
+            allow_private_addresses: false,
+        }
+    }
+
+    /// `[politeness]` when the file has none.
+    pub fn politeness() -> Politeness {
+        Politeness {
+            robots: ROBOTS,
+            host_interval: HOST_INTERVAL,
+            host_concurrency: HOST_CONCURRENCY,
+            retries: RETRIES,
+            backoff_base: BACKOFF_BASE,
+            backoff_max: BACKOFF_MAX,
+            max_retry_wait: MAX_RETRY_WAIT,
+            report_after: REPORT_AFTER,
+        }
+    }
+
+    /// The `recheck_*` settings when the file has none.
+    pub fn adaptive() -> Adaptive {
+        Adaptive {
+            min: RECHECK_MIN,
+            max: RECHECK_MAX,
+            factor: RECHECK_FACTOR,
+            stop_after: RECHECK_STOP_AFTER,
+        }
+    }
+
+    /// How `claimwatch run` runs the daemon: until shutdown, reloading the
+    /// config file at `path` on SIGHUP.
+    pub fn run_options(path: &Path) -> RunOptions {
+        let path = path.to_path_buf();
+        RunOptions {
+            max_checks_per_source: None,
+            drain_deadline: DRAIN_DEADLINE,
+            reload: Some(Arc::new(move || {
+                super::load(&path).map_err(|e| e.to_string())
+            })),
+        }
+    }
 }
 
 /// A configuration error: where it is and what is wrong.
@@ -76,11 +167,11 @@ struct RawConfig {
     #[serde(default)]
     sources: Vec<RawSource>,
     #[serde(default)]
-    feeds: Vec<crate::service::feeds::RawFeed>,
+    feeds: Vec<feeds::RawFeed>,
     #[serde(default)]
-    politeness: crate::service::politeness::RawPoliteness,
+    politeness: politeness::RawPoliteness,
     #[serde(default)]
-    report: crate::service::email::settings::RawReport,
+    report: email::RawReport,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -141,153 +232,67 @@ struct RawSource {
     ignore: Option<Spanned<Vec<String>>>,
 }
 
-// ---- validated form ------------------------------------------------------
-
-/// The validated configuration.
-#[derive(Debug, Clone)]
-pub struct Config {
-    /// The file it was read from.
-    pub path: PathBuf,
-    /// The SQLite database, resolved against the config file's folder.
-    pub database: PathBuf,
-    pub user_agent: String,
-    pub fetch: FetchSettings,
-    pub story: Story,
-    pub sources: Vec<Source>,
-    /// Feeds that discover coverage.
-    pub feeds: Vec<crate::service::feeds::Feed>,
-    /// The most a scheduled run is delayed at random.
-    pub jitter: Duration,
-    /// Re-check intervals of discovered articles.
-    pub adaptive: crate::service::schedule::Adaptive,
-    pub politeness: crate::service::politeness::Politeness,
-    /// Reports beyond the log (`[report.email]`).
-    pub report: crate::service::email::ReportSettings,
+/// Reads and validates the configuration at `path`.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        line: None,
+        key: String::new(),
+        message: format!("cannot read the file: {e}"),
+    })?;
+    parse(path, &text)
 }
 
-/// Limits for every HTTP fetch.
-#[derive(Debug, Clone)]
-pub struct FetchSettings {
-    pub timeout: Duration,
-    pub connect_timeout: Duration,
-    pub max_body_bytes: u64,
-    pub max_redirects: usize,
-    /// How many documents are fetched at once in one pass.
-    pub concurrency: usize,
-    /// Whether URLs claimwatch discovers by itself (feeds, listing pages)
-    /// may reach loopback, private and other non-public addresses. Off by
-    /// default; configured sources may point anywhere regardless.
-    pub allow_private_addresses: bool,
-}
+/// Validates configuration text; `path` is where it came from (relative
+/// paths inside it are resolved against its folder).
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let v = Validator { path, text };
+    let raw: RawConfig = toml::from_str(text).map_err(|e| v.toml_error(&e))?;
 
-impl Default for FetchSettings {
-    fn default() -> Self {
-        FetchSettings {
-            timeout: defaults::TIMEOUT,
-            connect_timeout: defaults::CONNECT_TIMEOUT,
-            max_body_bytes: defaults::MAX_BODY_BYTES,
-            max_redirects: defaults::MAX_REDIRECTS,
-            concurrency: defaults::CONCURRENCY,
-            allow_private_addresses: false,
+    let base = path.parent().unwrap_or(Path::new("."));
+    let database = match &raw.database {
+        Some(db) if db.get_ref().trim().is_empty() => {
+            return Err(v.err(db.span(), "database", "must not be empty"));
         }
-    }
-}
+        Some(db) => base.join(db.get_ref()),
+        None => base.join(defaults::DATABASE),
+    };
 
-/// The story being followed.
-#[derive(Debug, Clone, Default)]
-pub struct Story {
-    pub name: String,
-    pub entities: Vec<String>,
-    /// (alias, canonical entity)
-    pub aliases: Vec<(String, String)>,
-    /// Key facts compared across outlets (`[[story.facts]]`).
-    pub facts: Vec<crate::core::claims::FactSpec>,
-}
-
-impl Story {
-    /// What the claim engine needs to know of the story.
-    pub fn claims(&self) -> crate::core::claims::Story {
-        crate::core::claims::Story {
-            entities: self.entities.clone(),
-            aliases: self.aliases.clone(),
-            facts: self.facts.clone(),
-        }
-    }
-}
-
-/// One configured source: an article to watch.
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub name: String,
-    pub url: Url,
-    pub schedule: Schedule,
-    pub extract: ExtractOptions,
-}
-
-impl Config {
-    /// Reads and validates the configuration at `path`.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-            path: path.to_path_buf(),
-            line: None,
-            key: String::new(),
-            message: format!("cannot read the file: {e}"),
-        })?;
-        Config::parse(path, &text)
-    }
-
-    /// Validates configuration text; `path` is where it came from (relative
-    /// paths inside it are resolved against its folder).
-    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let v = Validator { path, text };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| v.toml_error(&e))?;
-
-        let base = path.parent().unwrap_or(Path::new("."));
-        let database = match &raw.database {
-            Some(db) if db.get_ref().trim().is_empty() => {
-                return Err(v.err(db.span(), "database", "must not be empty"));
+    let fetch = FetchSettings {
+        timeout: v.duration(&raw.fetch.timeout, "fetch.timeout", defaults::TIMEOUT)?,
+        connect_timeout: v.duration(
+            &raw.fetch.connect_timeout,
+            "fetch.connect_timeout",
+            defaults::CONNECT_TIMEOUT,
+        )?,
+        max_body_bytes: v
+            .positive(&raw.fetch.max_body_bytes, "fetch.max_body_bytes")?
+            .unwrap_or(defaults::MAX_BODY_BYTES),
+        max_redirects: match &raw.fetch.max_redirects {
+            Some(n) if !(0..=20).contains(n.get_ref()) => {
+                return Err(v.err(n.span(), "fetch.max_redirects", "must be between 0 and 20"));
             }
-            Some(db) => base.join(db.get_ref()),
-            None => base.join(defaults::DATABASE),
-        };
+            Some(n) => *n.get_ref() as usize,
+            None => defaults::MAX_REDIRECTS,
+        },
+        concurrency: v
+            .positive(&raw.fetch.concurrency, "fetch.concurrency")?
+            .map(|n| n as usize)
+            .unwrap_or(defaults::CONCURRENCY),
+        allow_private_addresses: raw.fetch.allow_private_addresses.unwrap_or(false),
+    };
 
-        let fetch = FetchSettings {
-            timeout: v.duration(&raw.fetch.timeout, "fetch.timeout", defaults::TIMEOUT)?,
-            connect_timeout: v.duration(
-                &raw.fetch.connect_timeout,
-                "fetch.connect_timeout",
-                defaults::CONNECT_TIMEOUT,
-            )?,
-            max_body_bytes: v
-                .positive(&raw.fetch.max_body_bytes, "fetch.max_body_bytes")?
-                .unwrap_or(defaults::MAX_BODY_BYTES),
-            max_redirects: match &raw.fetch.max_redirects {
-                Some(n) if !(0..=20).contains(n.get_ref()) => {
-                    return Err(v.err(n.span(), "fetch.max_redirects", "must be between 0 and 20"));
-                }
-                Some(n) => *n.get_ref() as usize,
-                None => defaults::MAX_REDIRECTS,
-            },
-            concurrency: v
-                .positive(&raw.fetch.concurrency, "fetch.concurrency")?
-                .map(|n| n as usize)
-                .unwrap_or(defaults::CONCURRENCY),
-            allow_private_addresses: raw.fetch.allow_private_addresses.unwrap_or(false),
-        };
+    let default_tz = match &raw.defaults.timezone {
+        Some(tz) => Some(v.timezone(tz, "defaults.timezone")?),
+        None => None,
+    };
+    let default_schedule = match &raw.defaults.schedule {
+        Some(s) => Schedule::parse(s.get_ref(), default_tz)
+            .map_err(|e| v.err(s.span(), "defaults.schedule", &e))?,
+        None => Schedule::parse(defaults::SCHEDULE, default_tz).expect("valid default schedule"),
+    };
 
-        let default_tz = match &raw.defaults.timezone {
-            Some(tz) => Some(v.timezone(tz, "defaults.timezone")?),
-            None => None,
-        };
-        let default_schedule = match &raw.defaults.schedule {
-            Some(s) => Schedule::parse(s.get_ref(), default_tz)
-                .map_err(|e| v.err(s.span(), "defaults.schedule", &e))?,
-            None => {
-                Schedule::parse(defaults::SCHEDULE, default_tz).expect("valid default schedule")
-            }
-        };
-
-        let story = Story {
+    let story = Story {
             name: raw.story.name.clone(),
             entities: raw.story.entities.clone(),
             aliases: raw
@@ -333,130 +338,102 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?,
         };
-        if story.name.trim().is_empty() {
-            return Err(v.err(v.find_key("name"), "story.name", "must not be empty"));
-        }
+    if story.name.trim().is_empty() {
+        return Err(v.err(v.find_key("name"), "story.name", "must not be empty"));
+    }
 
-        if raw.sources.is_empty() && raw.feeds.is_empty() {
-            return Err(ConfigError {
-                path: path.to_path_buf(),
-                line: None,
-                key: "sources".into(),
-                message: "at least one [[sources]] or [[feeds]] entry is needed".into(),
-            });
+    if raw.sources.is_empty() && raw.feeds.is_empty() {
+        return Err(ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            key: "sources".into(),
+            message: "at least one [[sources]] or [[feeds]] entry is needed".into(),
+        });
+    }
+    let mut sources = Vec::with_capacity(raw.sources.len());
+    for (i, rs) in raw.sources.iter().enumerate() {
+        let key = |k: &str| format!("sources[{i}].{k}");
+        let name = rs.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return Err(v.err(rs.name.span(), &key("name"), "must not be empty"));
         }
-        let mut sources = Vec::with_capacity(raw.sources.len());
-        for (i, rs) in raw.sources.iter().enumerate() {
-            let key = |k: &str| format!("sources[{i}].{k}");
-            let name = rs.name.get_ref().trim().to_string();
-            if name.is_empty() {
-                return Err(v.err(rs.name.span(), &key("name"), "must not be empty"));
-            }
-            if sources.iter().any(|s: &Source| s.name == name) {
+        if sources.iter().any(|s: &Source| s.name == name) {
+            return Err(v.err(
+                rs.name.span(),
+                &key("name"),
+                &format!("duplicate source name {name:?}"),
+            ));
+        }
+        let url = Url::parse(rs.url.get_ref().trim())
+            .map_err(|e| v.err(rs.url.span(), &key("url"), &format!("not a valid URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(v.err(rs.url.span(), &key("url"), "must be an http or https URL"));
+        }
+        let tz = match &rs.timezone {
+            Some(tz) => Some(v.timezone(tz, &key("timezone"))?),
+            None => default_tz,
+        };
+        let schedule = match &rs.schedule {
+            Some(s) => Schedule::parse(s.get_ref(), tz)
+                .map_err(|e| v.err(s.span(), &key("schedule"), &e))?,
+            None if rs.timezone.is_some() => default_schedule.with_timezone(tz),
+            None => default_schedule.clone(),
+        };
+        let extract = v.extract_options(rs, i)?;
+        sources.push(Source {
+            name,
+            url,
+            schedule,
+            extract,
+        });
+    }
+
+    let source_names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    let feeds = feeds::validate(&v, &raw.feeds, &default_schedule, default_tz, &source_names)?;
+    let jitter = match &raw.defaults.jitter {
+        Some(j) if j.get_ref().trim() == "0" => Duration::ZERO,
+        _ => v.duration(&raw.defaults.jitter, "defaults.jitter", defaults::JITTER)?,
+    };
+    let ad = defaults::adaptive();
+    let adaptive = crate::service::schedule::Adaptive {
+        min: v.duration(&raw.defaults.recheck_min, "defaults.recheck_min", ad.min)?,
+        max: v.duration(&raw.defaults.recheck_max, "defaults.recheck_max", ad.max)?,
+        factor: match &raw.defaults.recheck_factor {
+            Some(f) if !(1.0..=10.0).contains(f.get_ref()) => {
                 return Err(v.err(
-                    rs.name.span(),
-                    &key("name"),
-                    &format!("duplicate source name {name:?}"),
+                    f.span(),
+                    "defaults.recheck_factor",
+                    "must be between 1.0 and 10.0",
                 ));
             }
-            let url = Url::parse(rs.url.get_ref().trim())
-                .map_err(|e| v.err(rs.url.span(), &key("url"), &format!("not a valid URL: {e}")))?;
-            if !matches!(url.scheme(), "http" | "https") {
-                return Err(v.err(rs.url.span(), &key("url"), "must be an http or https URL"));
-            }
-            let tz = match &rs.timezone {
-                Some(tz) => Some(v.timezone(tz, &key("timezone"))?),
-                None => default_tz,
-            };
-            let schedule = match &rs.schedule {
-                Some(s) => Schedule::parse(s.get_ref(), tz)
-                    .map_err(|e| v.err(s.span(), &key("schedule"), &e))?,
-                None if rs.timezone.is_some() => default_schedule.with_timezone(tz),
-                None => default_schedule.clone(),
-            };
-            let extract = v.extract_options(rs, i)?;
-            sources.push(Source {
-                name,
-                url,
-                schedule,
-                extract,
-            });
-        }
+            Some(f) => *f.get_ref(),
+            None => ad.factor,
+        },
+        stop_after: v.duration(
+            &raw.defaults.recheck_stop_after,
+            "defaults.recheck_stop_after",
+            ad.stop_after,
+        )?,
+    };
+    let politeness = politeness::validate(&v, &raw.politeness)?;
+    let report =
+        email::validate(&raw.report, base).map_err(|e| v.err(e.span, &e.key, &e.message))?;
 
-        let source_names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
-        let feeds = crate::service::feeds::Feed::from_raw(
-            &v,
-            &raw.feeds,
-            &default_schedule,
-            default_tz,
-            &source_names,
-        )?;
-        let jitter = match &raw.defaults.jitter {
-            Some(j) if j.get_ref().trim() == "0" => Duration::ZERO,
-            _ => v.duration(&raw.defaults.jitter, "defaults.jitter", defaults::JITTER)?,
-        };
-        let ad = crate::service::schedule::Adaptive::default();
-        let adaptive = crate::service::schedule::Adaptive {
-            min: v.duration(&raw.defaults.recheck_min, "defaults.recheck_min", ad.min)?,
-            max: v.duration(&raw.defaults.recheck_max, "defaults.recheck_max", ad.max)?,
-            factor: match &raw.defaults.recheck_factor {
-                Some(f) if !(1.0..=10.0).contains(f.get_ref()) => {
-                    return Err(v.err(
-                        f.span(),
-                        "defaults.recheck_factor",
-                        "must be between 1.0 and 10.0",
-                    ));
-                }
-                Some(f) => *f.get_ref(),
-                None => ad.factor,
-            },
-            stop_after: v.duration(
-                &raw.defaults.recheck_stop_after,
-                "defaults.recheck_stop_after",
-                ad.stop_after,
-            )?,
-        };
-        let politeness = crate::service::politeness::Politeness::from_raw(&v, &raw.politeness)?;
-        let report = crate::service::email::settings::validate(&raw.report, base)
-            .map_err(|e| v.err(e.span, &e.key, &e.message))?;
-
-        Ok(Config {
-            report,
-            path: path.to_path_buf(),
-            database,
-            user_agent: raw
-                .user_agent
-                .unwrap_or_else(|| defaults::USER_AGENT.to_string()),
-            fetch,
-            story,
-            sources,
-            feeds,
-            jitter,
-            adaptive,
-            politeness,
-        })
-    }
-
-    /// A short human summary, printed by `config check`.
-    pub fn summary(&self) -> String {
-        let mut out = format!(
-            "config {} is valid\nstory: {}\ndatabase: {}\nsources: {}\n",
-            self.path.display(),
-            self.story.name,
-            self.database.display(),
-            self.sources.len()
-        );
-        for s in &self.sources {
-            out.push_str(&format!("  {}  {}  [{}]\n", s.name, s.url, s.schedule));
-        }
-        if !self.feeds.is_empty() {
-            out.push_str(&format!("feeds: {}\n", self.feeds.len()));
-        }
-        for f in &self.feeds {
-            out.push_str(&format!("  {}  {}  [{}]\n", f.name, f.url, f.schedule));
-        }
-        out
-    }
+    Ok(Config {
+        report,
+        path: path.to_path_buf(),
+        database,
+        user_agent: raw
+            .user_agent
+            .unwrap_or_else(|| defaults::USER_AGENT.to_string()),
+        fetch,
+        story,
+        sources,
+        feeds,
+        jitter,
+        adaptive,
+        politeness,
+    })
 }
 
 /// Turns raw values into validated ones, with errors that point at the line.
@@ -663,7 +640,7 @@ schedule = "*/5 * * * *"
 "#;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::parse(Path::new("/etc/claimwatch/claimwatch.toml"), text)
+        super::parse(Path::new("/etc/claimwatch/claimwatch.toml"), text)
     }
 
     #[test]

@@ -1,0 +1,75 @@
+//! The model of a stored change as every report reads it: the change, its
+//! claim changes, and how much it matters.
+
+use serde::Serialize;
+
+use crate::core::compare::TextDiff;
+
+/// How much a change matters, for `min_significance`. Ordered: a claim
+/// change is more than a headline change, which is more than a text change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Significance {
+    /// Only the text changed.
+    Text,
+    /// The headline changed.
+    Headline,
+    /// A claim changed (amount, certainty, attribution, ...).
+    Claims,
+}
+
+impl Significance {
+    /// Parses the config spelling.
+    pub fn parse(s: &str) -> Option<Significance> {
+        match s {
+            "text" => Some(Significance::Text),
+            "headline" => Some(Significance::Headline),
+            "claims" => Some(Significance::Claims),
+            _ => None,
+        }
+    }
+}
+
+/// One changed claim, e.g. kind "amount", old "$50 billion", new "$40 billion".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportedClaim {
+    pub kind: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// A free-text description, when the claim change has one.
+    pub text: Option<String>,
+}
+
+/// One change to report, as read from the database.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportItem {
+    pub outbox_id: i64,
+    pub change_id: i64,
+    /// The outlet (source name).
+    pub source: String,
+    pub url: String,
+    /// The headline of the new version.
+    pub headline: Option<String>,
+    pub from_version: i64,
+    pub to_version: i64,
+    /// When the versions were fetched (stored RFC 3339 text).
+    pub from_time: String,
+    pub to_time: String,
+    pub summary: String,
+    pub diff: TextDiff,
+    /// Claim changes stored with this change (empty until claims exist).
+    pub claim_changes: Vec<ReportedClaim>,
+}
+
+impl ReportItem {
+    /// How much this change matters.
+    pub fn significance(&self) -> Significance {
+        if !self.claim_changes.is_empty() {
+            Significance::Claims
+        } else if self.diff.title.is_some() {
+            Significance::Headline
+        } else {
+            Significance::Text
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The wording of a change: the one place that turns claim changes, text
+//! diffs and conflicts into the words people read. The log, the email, the
+//! CLI and the HTML export all word a change through here.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::core::change::ReportedClaim;
+use crate::core::claims::{ChangeKind, ClaimChange, Conflict, WordSpanKind};
+use crate::core::compare::{self, TextDiff};
+
+/// A report-ready line for one claim change: what changed and its old and
+/// new value, e.g. `amount`, `$50 billion`, `$40 billion`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimLine {
+    pub kind: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// What happened, in a few words: `amount $50 billion → $40 billion`,
+    /// `claim removed`.
+    pub label: String,
+    /// The label, every other facet that changed, and the sentence.
+    pub summary: String,
+}
+
+impl ClaimLine {
+    /// Describes a claim change for reports.
+    pub fn of(c: &ClaimChange) -> ClaimLine {
+        let facet = |name: &str| -> Option<(String, String)> {
+            let fs: Vec<_> = c
+                .facets_changed
+                .iter()
+                .filter(|f| f.facet == name)
+                .collect();
+            if fs.is_empty() {
+                return None;
+            }
+            let old = fs
+                .iter()
+                .map(|f| f.old.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let new = fs
+                .iter()
+                .map(|f| f.new.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            Some((old, new))
+        };
+        let (kind, old, new) = match c.kind {
+            ChangeKind::AmountChanged => {
+                let (o, n) = facet("amount").unwrap_or_default();
+                ("amount", Some(o), Some(n))
+            }
+            ChangeKind::CertaintyChanged => {
+                let (o, n) = facet("certainty").unwrap_or_default();
+                // The words that made the difference ("reportedly", "in
+                // talks"), when there are few enough to read at a glance.
+                let cue = |kind: WordSpanKind| {
+                    let words: Vec<&str> = c
+                        .word_diff
+                        .iter()
+                        .filter(|w| w.kind == kind)
+                        .map(|w| w.text.trim())
+                        .filter(|w| !w.is_empty())
+                        .collect();
+                    let joined = words.join(" … ");
+                    if !joined.is_empty() && joined.split_whitespace().count() <= 6 {
+                        format!(" ({joined})")
+                    } else {
+                        String::new()
+                    }
+                };
+                (
+                    "certainty",
+                    Some(format!("{o}{}", cue(WordSpanKind::Delete))),
+                    Some(format!("{n}{}", cue(WordSpanKind::Insert))),
+                )
+            }
+            ChangeKind::AttributionChanged => {
+                let (o, n) = facet("attribution").unwrap_or_default();
+                let none = |s: String| if s.is_empty() { "none".to_string() } else { s };
+                ("attribution", Some(none(o)), Some(none(n)))
+            }
+            ChangeKind::Added => ("claim", None, c.new.clone()),
+            ChangeKind::Removed => ("claim", c.old.clone(), None),
+            ChangeKind::Reworded => ("reworded", c.old.clone(), c.new.clone()),
+            ChangeKind::Moved => ("moved", None, c.new.clone()),
+        };
+        let sentence = c.new.as_deref().or(c.old.as_deref()).unwrap_or("");
+        let (label, summary) = match (c.kind, &old, &new) {
+            (ChangeKind::Added, _, _) => ("claim added".to_string(), String::new()),
+            (ChangeKind::Removed, _, _) => ("claim removed".to_string(), String::new()),
+            (ChangeKind::Reworded, _, _) => ("claim reworded".to_string(), String::new()),
+            (ChangeKind::Moved, _, _) => ("claim moved".to_string(), String::new()),
+            (_, Some(o), Some(n)) => {
+                // Every other facet that changed with it, e.g. an amount
+                // that lost its "up to" while "in talks" became "will".
+                let others: Vec<String> = c
+                    .facets_changed
+                    .iter()
+                    .filter(|f| f.facet != kind)
+                    .map(|f| {
+                        let or_none = |v: &str| {
+                            if v.is_empty() {
+                                "none".to_string()
+                            } else {
+                                v.to_string()
+                            }
+                        };
+                        format!("{} {} → {}", f.facet, or_none(&f.old), or_none(&f.new))
+                    })
+                    .collect();
+                let also = if others.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {}", others.join("; "))
+                };
+                (format!("{kind} {o} → {n}"), also)
+            }
+            _ => (kind.to_string(), String::new()),
+        };
+        let summary = format!("{label}{summary}: {sentence}");
+        ClaimLine {
+            kind: kind.to_string(),
+            old,
+            new,
+            label,
+            summary,
+        }
+    }
+}
+
+impl ReportedClaim {
+    /// "amount $50 billion → $40 billion", "certainty confirmed → reportedly".
+    pub fn describe(&self) -> String {
+        let mut out = self.kind.clone();
+        match (&self.old, &self.new) {
+            (Some(o), Some(n)) => {
+                let _ = write!(out, " {o} → {n}");
+            }
+            (None, Some(n)) => {
+                let _ = write!(out, " added: {n}");
+            }
+            (Some(o), None) => {
+                let _ = write!(out, " removed: {o}");
+            }
+            (None, None) => {}
+        }
+        if let Some(t) = &self.text
+            && self.old.is_none()
+            && self.new.is_none()
+        {
+            let _ = write!(out, ": {t}");
+        }
+        out
+    }
+}
+
+/// Renders a diff as lines a person reads: the headline change first, then
+/// each changed sentence (`~` edited with `[-old-]{+new+}` markers, `+`
+/// added, `-` removed).
+pub fn render_diff(diff: &TextDiff) -> String {
+    let mut lines = Vec::new();
+    if let Some(t) = &diff.title {
+        lines.push(format!("headline: {}", compare::render_inline(&t.words)));
+    }
+    for edit in &diff.edits {
+        lines.push(compare::render_edit(edit));
+    }
+    lines.join("\n")
+}
+
+/// Renders claim changes, one per line: `* amount $50 billion → $40 billion: <sentence>`.
+pub fn render_claim_changes(changes: &[ClaimChange]) -> String {
+    changes
+        .iter()
+        .map(|c| format!("* {}", ClaimLine::of(c).summary))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Renders a conflict: `investment amount: $50 billion (a, b) vs $40 billion (c)`.
+pub fn render_conflict(c: &Conflict) -> String {
+    let values: Vec<String> = c
+        .values
+        .iter()
+        .map(|(v, outlets)| format!("{v} ({})", outlets.join(", ")))
+        .collect();
+    format!("{}: {}", c.fact, values.join(" vs "))
+}
+
+/// The claim changes first, then the text diff.
+pub fn render_report(claim_changes: &[ClaimChange], diff: &TextDiff) -> String {
+    let claims = render_claim_changes(claim_changes);
+    let text = render_diff(diff);
+    match (claims.is_empty(), text.is_empty()) {
+        (true, _) => text,
+        (false, true) => claims,
+        (false, false) => format!("{claims}\n{text}"),
+    }
+}
+
+/// The one-line summary: the most significant claim change, then the text
+/// summary.
+pub fn headline(claim_changes: &[ClaimChange], diff: &TextDiff) -> String {
+    match claim_changes.first() {
+        Some(c) => format!("{}; {}", ClaimLine::of(c).label, diff.summary()),
+        None => diff.summary(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::core::claims::{ChangeKind, FacetChange};
+
+    fn amount_change() -> ClaimChange {
+        ClaimChange {
+            kind: ChangeKind::AmountChanged,
+            old: Some("Amazon will invest $50 billion.".into()),
+            new: Some("Amazon will invest $40 billion.".into()),
+            old_sentence: Some(0),
+            new_sentence: Some(0),
+            word_diff: crate::core::compare::word_diff(
+                "Amazon will invest $50 billion.",
+                "Amazon will invest $40 billion.",
+            ),
+            facets_changed: vec![FacetChange {
+                facet: "amount".into(),
+                old: "$50 billion".into(),
+                new: "$40 billion".into(),
+            }],
+            key: None,
+        }
+    }
+
+    #[test]
+    fn the_report_leads_with_claim_changes_then_the_text() {
+        let diff = crate::core::compare::compare(
+            "Amazon will invest $50 billion.",
+            "Amazon will invest $40 billion.",
+        );
+        let report = render_report(&[amount_change()], &diff);
+        let lines: Vec<&str> = report.lines().collect();
+        assert_eq!(
+            lines[0],
+            "* amount $50 billion → $40 billion: Amazon will invest $40 billion."
+        );
+        assert_eq!(lines[1], "~ Amazon will invest [-$50-]{+$40+} billion.");
+        assert_eq!(
+            headline(&[amount_change()], &diff),
+            "amount $50 billion → $40 billion; 1 sentence edited (+1/-1 words)"
+        );
+        assert_eq!(headline(&[], &diff), "1 sentence edited (+1/-1 words)");
+    }
+}
