@@ -211,7 +211,7 @@ async fn a_restart_resumes_from_the_stored_due_time() {
         let st = st.clone();
         async move {
             let s = st.lock().unwrap();
-            schedule::state::save(s.conn(), "source:a", due, interval, due).unwrap();
+            claimwatch::store::schedule::save(s.conn(), "source:a", due, interval, due).unwrap();
         }
     };
     let runs = schedule::drive(
@@ -230,7 +230,7 @@ async fn a_restart_resumes_from_the_stored_due_time() {
 
     // Restart at 13:20: the stored 14:00 stands, nothing runs at once.
     let store = Store::open(&db).unwrap();
-    let (stored, _) = schedule::state::load(store.conn(), "source:a")
+    let (stored, _) = claimwatch::store::schedule::load(store.conn(), "source:a")
         .unwrap()
         .unwrap();
     assert_eq!(stored, utc(2026, 11, 26, 14, 0, 0));
@@ -485,7 +485,7 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
         // market-desk has nothing stored.
         let store = Store::open(&config.database).unwrap();
         let c = store.conn();
-        schedule::state::save(
+        claimwatch::store::schedule::save(
             c,
             "source:harbor-ledger",
             now - chrono::Duration::hours(3),
@@ -493,7 +493,7 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
             now,
         )
         .unwrap();
-        schedule::state::save(
+        claimwatch::store::schedule::save(
             c,
             "source:techwire-daily",
             now + chrono::Duration::hours(1),
@@ -536,7 +536,7 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
     run.await.unwrap().unwrap();
 
     let store = Store::open(&config.database).unwrap();
-    let (harbor, _) = schedule::state::load(store.conn(), "source:harbor-ledger")
+    let (harbor, _) = claimwatch::store::schedule::load(store.conn(), "source:harbor-ledger")
         .unwrap()
         .unwrap();
     // Its next due time is the next 1 January (jitter is held to a tenth
@@ -549,7 +549,7 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
         harbor >= jan1 && harbor <= jan1 + chrono::Duration::seconds(1),
         "{harbor}"
     );
-    let (techwire, _) = schedule::state::load(store.conn(), "source:techwire-daily")
+    let (techwire, _) = claimwatch::store::schedule::load(store.conn(), "source:techwire-daily")
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -560,7 +560,8 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_source_is_reported_once_then_its_recovery() {
-    use claimwatch::service::politeness::{StreakReport, record_run};
+    use claimwatch::core::streak::StreakReport;
+    use claimwatch::store::schedule::record_run;
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("c.db")).unwrap();
     let c = store.conn();

@@ -3,11 +3,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use claimwatch::service::feeds::{Discovery, discovered_documents};
+use claimwatch::service::feeds::Discovery;
 use claimwatch::service::fetch::Fetcher;
 use claimwatch::service::httpd::{self, Request, Response};
 use claimwatch::service::politeness::{Polite, Politeness};
 use claimwatch::store::Store;
+use claimwatch::store::feeds::discovered_documents;
 use tokio_util::sync::CancellationToken;
 
 fn feeds(base: &str, path: &str) -> Option<(String, &'static str)> {

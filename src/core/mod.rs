@@ -7,5 +7,6 @@ pub mod change;
 pub mod claims;
 pub mod compare;
 pub mod extract;
+pub mod streak;
 pub mod urlnorm;
 pub mod wording;

@@ -23,10 +23,11 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::core::extract::ExtractOptions;
+use crate::core::streak::StreakReport;
 use crate::service::feeds::{self, Discovered, Discovery};
 use crate::service::fetch::{FetchError, Fetcher};
 use crate::service::pipeline::{Outcome, Pipeline, PipelineError, Target};
-use crate::service::politeness::{self, Polite};
+use crate::service::politeness::Polite;
 use crate::service::schedule::{self, Cadence, Clock, Guards, Rng, RunOutcome};
 use crate::service::settings::Config;
 use crate::service::systemd::{self, Stats};
@@ -169,7 +170,7 @@ impl Ctx {
         }
         let now = self.clock.now();
         let docs = with_conn(&self.store, "listing discovered documents", |c| {
-            feeds::discovered_documents(c)
+            crate::store::feeds::discovered_documents(c)
         })
         .await
         .unwrap_or_default();
@@ -200,7 +201,7 @@ impl Ctx {
     async fn first_due(&self, key: &str, cadence: &mut Cadence) -> Option<DateTime<Utc>> {
         let k = key.to_string();
         let stored = with_conn(&self.store, "reading a schedule", move |c| {
-            schedule::state::load(c, &k)
+            crate::store::schedule::load(c, &k)
         })
         .await
         .flatten();
@@ -240,7 +241,7 @@ impl Ctx {
             let (store, key, now) = (store.clone(), key.clone(), clock.now());
             Box::pin(async move {
                 with_conn(&store, "storing a schedule", move |c| {
-                    schedule::state::save(c, &key, due, interval, now)
+                    crate::store::schedule::save(c, &key, due, interval, now)
                 })
                 .await;
             })
@@ -254,10 +255,27 @@ impl Ctx {
             self.config.politeness.report_after,
             self.clock.now(),
         );
-        with_conn(&self.store, "recording a failure streak", move |c| {
-            politeness::record_run(c, &k, failure.as_deref(), threshold, now)
+        let reason = failure.clone();
+        let report = with_conn(&self.store, "recording a failure streak", move |c| {
+            crate::store::schedule::record_run(c, &k, reason.as_deref(), threshold, now)
         })
-        .await;
+        .await
+        .flatten();
+        let failure = failure.as_deref();
+        match &report {
+            Some(StreakReport::Failing { failures }) => tracing::warn!(
+                schedule = key,
+                failures,
+                reason = failure.unwrap_or(""),
+                "keeps failing: {failures} consecutive failures (reported once until it recovers)"
+            ),
+            Some(StreakReport::Recovered { failures }) => tracing::info!(
+                schedule = key,
+                failures,
+                "recovered after {failures} consecutive failures"
+            ),
+            None => {}
+        }
     }
 
     /// A task checking one document on `cadence`.

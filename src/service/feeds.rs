@@ -12,15 +12,17 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use chrono::Utc;
+use rusqlite::Connection;
 use url::Url;
 
 use crate::core::urlnorm;
 use crate::service::fetch::{Fetched, Validators};
 use crate::service::politeness::Polite;
 use crate::service::schedule::Schedule;
-use crate::store::{Store, StoreError, timestamp};
+use crate::store::feeds;
+pub use crate::store::feeds::Discovered;
+use crate::store::{Store, StoreError};
 
 /// A validated feed.
 #[derive(Debug, Clone)]
@@ -120,95 +122,6 @@ pub fn parse_items(body: &[u8], base: &Url) -> Result<Vec<Item>, String> {
         .collect())
 }
 
-/// A document discovered by a feed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Discovered {
-    pub document_id: i64,
-    pub feed: String,
-    pub url: String,
-    pub discovered_at: DateTime<Utc>,
-}
-
-/// Registers a feed as a source of kind 'feed'; returns its source id.
-pub fn ensure_feed(
-    conn: &Connection,
-    name: &str,
-    url: &str,
-    now: DateTime<Utc>,
-) -> rusqlite::Result<i64> {
-    conn.execute(
-        "INSERT INTO sources (name, url, created_at, kind) VALUES (?1, ?2, ?3, 'feed')
-         ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = 'feed'",
-        params![name, url, timestamp(now)],
-    )?;
-    conn.query_row("SELECT id FROM sources WHERE name = ?1", [name], |r| {
-        r.get(0)
-    })
-}
-
-/// Every document discovered by a feed, with when it was discovered.
-pub fn discovered_documents(conn: &Connection) -> rusqlite::Result<Vec<Discovered>> {
-    let mut stmt = conn.prepare(
-        "SELECT d.id, s.name, d.url, d.created_at FROM documents d
-         JOIN sources s ON s.id = d.source_id WHERE s.kind = 'feed' ORDER BY d.id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let created: String = r.get(3)?;
-        Ok(Discovered {
-            document_id: r.get(0)?,
-            feed: r.get(1)?,
-            url: r.get(2)?,
-            discovered_at: DateTime::parse_from_rfc3339(&created)
-                .map(|t| t.with_timezone(&Utc))
-                .unwrap_or_default(),
-        })
-    })?;
-    rows.collect()
-}
-
-/// The document a URL already leads to, by its own URL or an alias.
-fn find_document(conn: &Connection, url: &str) -> rusqlite::Result<Option<i64>> {
-    conn.query_row(
-        "SELECT id FROM documents WHERE url = ?1
-         UNION ALL SELECT document_id FROM document_aliases WHERE url = ?1 LIMIT 1",
-        [url],
-        |r| r.get(0),
-    )
-    .optional()
-}
-
-fn add_alias(conn: &Connection, url: &str, doc: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO document_aliases (url, document_id) VALUES (?1, ?2) ON CONFLICT (url) DO NOTHING",
-        params![url, doc],
-    )?;
-    Ok(())
-}
-
-fn record_item(
-    conn: &Connection,
-    source_id: i64,
-    item: &Item,
-    matched: bool,
-    doc: Option<i64>,
-    now: DateTime<Utc>,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO feed_items (source_id, guid, url, title, matched, document_id, seen_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (source_id, guid) DO NOTHING",
-        params![
-            source_id,
-            item.guid,
-            item.url.as_ref().map(Url::as_str),
-            item.title,
-            matched,
-            doc,
-            timestamp(now)
-        ],
-    )?;
-    Ok(())
-}
-
 /// Polls feeds and turns matching new items into documents.
 #[derive(Clone)]
 pub struct Discovery {
@@ -256,7 +169,7 @@ impl Discovery {
     pub async fn poll(&self, feed: &Feed) -> Result<Vec<Discovered>, FeedError> {
         let (name, url) = (feed.name.clone(), feed.url.to_string());
         let source_id = self
-            .blocking(move |c| ensure_feed(c, &name, &url, Utc::now()))
+            .blocking(move |c| feeds::ensure_feed(c, &name, &url, Utc::now()))
             .await?;
         let body = match self.polite.fetch(&feed.url, &Validators::default()).await {
             Ok(Fetched::Page(page)) => page.body,
@@ -276,16 +189,8 @@ impl Discovery {
         for item in items {
             let guid = item.guid.clone();
             let seen = self
-                .blocking(move |c| {
-                    c.query_row(
-                        "SELECT 1 FROM feed_items WHERE source_id = ?1 AND guid = ?2",
-                        params![source_id, guid],
-                        |_| Ok(()),
-                    )
-                    .optional()
-                })
-                .await?
-                .is_some();
+                .blocking(move |c| feeds::item_seen(c, source_id, &guid))
+                .await?;
             if seen {
                 continue;
             }
@@ -295,8 +200,17 @@ impl Discovery {
                 _ => None,
             };
             let (it, doc_id) = (item.clone(), doc.as_ref().map(|d| d.0));
-            self.blocking(move |c| record_item(c, source_id, &it, matched, doc_id, Utc::now()))
-                .await?;
+            self.blocking(move |c| {
+                let seen = feeds::SeenItem {
+                    guid: &it.guid,
+                    url: it.url.as_ref().map(Url::as_str),
+                    title: &it.title,
+                    matched,
+                    document_id: doc_id,
+                };
+                feeds::record_item(c, source_id, &seen, Utc::now())
+            })
+            .await?;
             if let Some((document_id, true, url)) = doc {
                 tracing::info!(feed = %feed.name, %url, title = %item.title, "discovered coverage: now tracking");
                 created.push(Discovered {
@@ -319,7 +233,7 @@ impl Discovery {
     ) -> Result<(i64, bool, String), FeedError> {
         let link = urlnorm::normalize(link);
         let l = link.to_string();
-        if let Some(id) = self.blocking(move |c| find_document(c, &l)).await? {
+        if let Some(id) = self.blocking(move |c| feeds::find_document(c, &l)).await? {
             return Ok((id, false, link.to_string()));
         }
         // The canonical link names the article; a fetch that fails keeps
@@ -334,21 +248,7 @@ impl Discovery {
         let (l, c) = (link.to_string(), canonical.to_string());
         tracing::debug!(feed = %feed.name, link = %l, canonical = %c, "resolved item");
         self.blocking(move |conn| {
-            let tx = conn.unchecked_transaction()?;
-            let (id, new) = match find_document(&tx, &c)? {
-                Some(id) => (id, false),
-                None => {
-                    tx.execute(
-                        "INSERT INTO documents (source_id, url, created_at) VALUES (?1, ?2, ?3)",
-                        params![source_id, c, timestamp(Utc::now())],
-                    )?;
-                    (tx.last_insert_rowid(), true)
-                }
-            };
-            if l != c {
-                add_alias(&tx, &l, id)?;
-            }
-            tx.commit()?;
+            let (id, new) = feeds::document_for(conn, source_id, &c, &l, Utc::now())?;
             Ok((id, new, c))
         })
         .await

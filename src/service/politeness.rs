@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use robotxt::Robots;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -288,101 +287,6 @@ impl Polite {
     }
 }
 
-/// A failure streak as stored.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Streak {
-    pub failures: u32,
-    pub reported: bool,
-}
-
-/// What to report after a run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StreakReport {
-    /// The streak just reached the threshold: report once.
-    Failing { failures: u32 },
-    /// A reported streak ended.
-    Recovered { failures: u32 },
-}
-
-/// Updates a streak with one run's result; says what to report, if anything.
-/// A streak is reported once when it reaches `threshold`, not on every pass,
-/// and its end is reported only if its start was.
-pub fn update_streak(streak: &mut Streak, ok: bool, threshold: u32) -> Option<StreakReport> {
-    if ok {
-        let report = streak.reported.then_some(StreakReport::Recovered {
-            failures: streak.failures,
-        });
-        *streak = Streak::default();
-        return report;
-    }
-    streak.failures += 1;
-    if !streak.reported && streak.failures >= threshold {
-        streak.reported = true;
-        return Some(StreakReport::Failing {
-            failures: streak.failures,
-        });
-    }
-    None
-}
-
-/// Records one run's result in `failure_streaks` and logs a report when
-/// one is due. Returns the report.
-pub fn record_run(
-    conn: &rusqlite::Connection,
-    key: &str,
-    failure: Option<&str>,
-    threshold: u32,
-    now: DateTime<Utc>,
-) -> rusqlite::Result<Option<StreakReport>> {
-    use rusqlite::{OptionalExtension, params};
-    let mut streak = conn
-        .query_row(
-            "SELECT failures, reported FROM failure_streaks WHERE key = ?1",
-            [key],
-            |r| {
-                Ok(Streak {
-                    failures: r.get::<_, i64>(0)? as u32,
-                    reported: r.get(1)?,
-                })
-            },
-        )
-        .optional()?
-        .unwrap_or_default();
-    let report = update_streak(&mut streak, failure.is_none(), threshold);
-    if streak.failures == 0 {
-        conn.execute("DELETE FROM failure_streaks WHERE key = ?1", [key])?;
-    } else {
-        conn.execute(
-            "INSERT INTO failure_streaks (key, failures, since, last_reason, reported)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (key) DO UPDATE SET failures = excluded.failures,
-                 last_reason = excluded.last_reason, reported = excluded.reported",
-            params![
-                key,
-                streak.failures,
-                crate::store::timestamp(now),
-                failure,
-                streak.reported
-            ],
-        )?;
-    }
-    match &report {
-        Some(StreakReport::Failing { failures }) => tracing::warn!(
-            schedule = key,
-            failures,
-            reason = failure.unwrap_or(""),
-            "keeps failing: {failures} consecutive failures (reported once until it recovers)"
-        ),
-        Some(StreakReport::Recovered { failures }) => tracing::info!(
-            schedule = key,
-            failures,
-            "recovered after {failures} consecutive failures"
-        ),
-        None => {}
-    }
-    Ok(report)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,31 +306,6 @@ mod tests {
         let waits: Vec<u64> = (1..=5).map(|a| p.backoff(a).as_secs()).collect();
         assert_eq!(waits, [5, 10, 20, 30, 30]);
         assert_eq!(p.backoff(u32::MAX), Duration::from_secs(30));
-    }
-
-    #[test]
-    fn a_streak_is_reported_once_and_its_recovery_once() {
-        let mut s = Streak::default();
-        let reports: Vec<_> = [false, false, false, false, false, true, true]
-            .into_iter()
-            .map(|ok| update_streak(&mut s, ok, 3))
-            .collect();
-        assert_eq!(
-            reports,
-            [
-                None,
-                None,
-                Some(StreakReport::Failing { failures: 3 }),
-                None,
-                None,
-                Some(StreakReport::Recovered { failures: 5 }),
-                None
-            ]
-        );
-        // A short streak that never reached the threshold ends silently.
-        let mut s = Streak::default();
-        update_streak(&mut s, false, 3);
-        assert_eq!(update_streak(&mut s, true, 3), None);
     }
 
     #[test]

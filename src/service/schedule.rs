@@ -413,53 +413,6 @@ where
     runs
 }
 
-/// The stored state of schedules (table `schedule_state`).
-pub mod state {
-    use super::*;
-    use rusqlite::{Connection, OptionalExtension, params};
-
-    /// The stored next due time and adaptive interval of `key`.
-    pub fn load(
-        conn: &Connection,
-        key: &str,
-    ) -> rusqlite::Result<Option<(DateTime<Utc>, Option<Duration>)>> {
-        let row: Option<(String, Option<i64>)> = conn
-            .query_row(
-                "SELECT next_due_at, interval_s FROM schedule_state WHERE key = ?1",
-                [key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        Ok(row.and_then(|(due, interval)| {
-            let due = DateTime::parse_from_rfc3339(&due).ok()?.with_timezone(&Utc);
-            Some((due, interval.map(|s| Duration::from_secs(s.max(0) as u64))))
-        }))
-    }
-
-    /// Stores the next due time (and adaptive interval) of `key`.
-    pub fn save(
-        conn: &Connection,
-        key: &str,
-        due: DateTime<Utc>,
-        interval: Option<Duration>,
-        now: DateTime<Utc>,
-    ) -> rusqlite::Result<()> {
-        conn.execute(
-            "INSERT INTO schedule_state (key, next_due_at, interval_s, updated_at)
-             VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (key) DO UPDATE SET next_due_at = excluded.next_due_at,
-                 interval_s = excluded.interval_s, updated_at = excluded.updated_at",
-            params![
-                key,
-                crate::store::timestamp(due),
-                interval.map(|d| d.as_secs() as i64),
-                crate::store::timestamp(now)
-            ],
-        )?;
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

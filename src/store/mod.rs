@@ -10,8 +10,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub mod claims;
+pub mod feeds;
 pub mod outbox;
 pub mod query;
+pub mod schedule;
 
 use crate::core::analysis::{ClaimData, Validators};
 use crate::core::extract::Article;
