@@ -81,11 +81,11 @@ async fn a_slow_run_never_overlaps_the_next() {
 #[tokio::test(start_paused = true)]
 async fn a_second_loop_for_the_same_key_cannot_start() {
     let guards = Guards::default();
-    let claim = guards.claim("document:7").expect("first claim");
-    assert!(guards.claim("document:7").is_none());
-    assert!(guards.claim("document:8").is_some());
-    drop(claim);
-    assert!(guards.claim("document:7").is_some());
+    let lock = guards.lock("document:7").expect("first lock");
+    assert!(guards.lock("document:7").is_none());
+    assert!(guards.lock("document:8").is_some());
+    drop(lock);
+    assert!(guards.lock("document:7").is_some());
 }
 
 #[tokio::test(start_paused = true)]

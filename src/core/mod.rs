@@ -7,6 +7,7 @@ pub mod change;
 pub mod claims;
 pub mod compare;
 pub mod extract;
+pub mod rng;
 pub mod streak;
 pub mod urlnorm;
 pub mod wording;

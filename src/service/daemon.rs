@@ -30,6 +30,7 @@ use crate::service::pipeline::{Outcome, Pipeline, PipelineError, Target};
 use crate::service::politeness::Polite;
 use crate::service::schedule::{self, Cadence, Clock, Guards, Rng, RunOutcome};
 use crate::service::settings::Config;
+use crate::service::shared::{SharedStore, with_store};
 use crate::service::systemd::{self, Stats};
 use crate::store::{Store, StoreError, Stored};
 
@@ -106,25 +107,15 @@ pub async fn check_once(config: &Config, only: Option<&str>) -> Result<Vec<Outco
 }
 
 /// Runs store work on a blocking thread; `None` if it failed (logged).
-async fn with_conn<T, F>(store: &Arc<Mutex<Store>>, what: &'static str, f: F) -> Option<T>
+async fn with_conn<T, F>(store: &SharedStore, what: &'static str, f: F) -> Option<T>
 where
     T: Send + 'static,
     F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
 {
-    let store = store.clone();
-    match tokio::task::spawn_blocking(move || {
-        let guard = store.lock().unwrap_or_else(|p| p.into_inner());
-        f(guard.conn())
-    })
-    .await
-    {
-        Ok(Ok(v)) => Some(v),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "database: {what} failed");
-            None
-        }
+    match with_store(store, move |s| Ok(f(s.conn())?)).await {
+        Ok(v) => Some(v),
         Err(e) => {
-            tracing::error!(error = %e, "database task: {what} failed");
+            tracing::error!(error = %e, "database: {what} failed");
             None
         }
     }
@@ -282,13 +273,13 @@ impl Ctx {
     fn spawn_checks(&self, key: String, cadence: Cadence, target: Target) {
         let this = self.clone();
         self.tracker.spawn(async move {
-            let Some(_claim) = this.guards.claim(&key) else {
+            let Some(_lock) = this.guards.lock(&key) else {
                 tracing::debug!(schedule = %key, "already scheduled");
                 return;
             };
             // A configured source whose URL a feed found first shares that
             // document: one loop per document, whatever its key.
-            let Some(_doc_claim) = this.guards.claim(&format!("check:{}", target.document_id))
+            let Some(_doc_lock) = this.guards.lock(&format!("check:{}", target.document_id))
             else {
                 tracing::info!(schedule = %key, url = %target.url, "document already scheduled by another entry");
                 return;
@@ -376,7 +367,7 @@ impl Ctx {
 
     async fn feed_loop(&self, feed: feeds::Feed) {
         let key = format!("feed:{}", feed.name);
-        let Some(_claim) = self.guards.claim(&key) else {
+        let Some(_lock) = self.guards.lock(&key) else {
             return;
         };
         let mut cadence = Cadence::Cron {
@@ -478,13 +469,11 @@ fn context(
     // Discovered URLs are fetched by a client that refuses non-public
     // addresses (unless `fetch.allow_private_addresses`), sharing the
     // host limits of the main one.
-    let guarded = polite.with_fetcher(Fetcher::new_guarded(&config.user_agent, &config.fetch)?);
-    let discovered = Pipeline::new(
-        Fetcher::new_guarded(&config.user_agent, &config.fetch)?,
-        store.clone(),
-    )
-    .with_politeness(guarded.clone())
-    .with_story(config.story.claims());
+    let guarded_fetcher = Fetcher::new_guarded(&config.user_agent, &config.fetch)?;
+    let guarded = polite.with_fetcher(guarded_fetcher.clone());
+    let discovered = Pipeline::new(guarded_fetcher, store.clone())
+        .with_politeness(guarded.clone())
+        .with_story(config.story.claims());
     let discovery = Discovery::new(polite, store.clone()).with_article_fetcher(guarded);
     Ok(Ctx {
         config: Arc::new(config),

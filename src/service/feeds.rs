@@ -20,6 +20,7 @@ use crate::core::urlnorm;
 use crate::service::fetch::{Fetched, Validators};
 use crate::service::politeness::Polite;
 use crate::service::schedule::Schedule;
+use crate::service::shared::with_store;
 use crate::store::feeds;
 pub use crate::store::feeds::Discovered;
 use crate::store::{Store, StoreError};
@@ -64,8 +65,6 @@ pub enum FeedError {
     Parse { url: String, reason: String },
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("a blocking task failed: {0}")]
-    Join(String),
 }
 
 impl From<rusqlite::Error> for FeedError {
@@ -153,14 +152,7 @@ impl Discovery {
         T: Send + 'static,
         F: FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || {
-            let guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            f(guard.conn())
-        })
-        .await
-        .map_err(|e| FeedError::Join(e.to_string()))?
-        .map_err(FeedError::from)
+        Ok(with_store(&self.store, move |s| Ok(f(s.conn())?)).await?)
     }
 
     /// Polls `feed` once; returns the documents it created. Items already

@@ -12,5 +12,6 @@ pub mod pipeline;
 pub mod politeness;
 pub mod schedule;
 pub mod settings;
+pub mod shared;
 pub mod ssrf;
 pub mod systemd;

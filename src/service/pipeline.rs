@@ -17,6 +17,7 @@ use crate::core::extract::ExtractOptions;
 use crate::service::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::service::logger;
 use crate::service::settings::{Config, Source};
+use crate::service::shared::with_store;
 use crate::store::{
     CheckRecord, CheckResult, LatestVersion, NewChange, NewVersion, Store, StoreError, Stored,
 };
@@ -304,14 +305,7 @@ impl Pipeline {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
     {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| PipelineError::Join(e.to_string()))?
-        .map_err(PipelineError::from)
+        Ok(with_store(&self.store, f).await?)
     }
 }
 

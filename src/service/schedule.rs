@@ -107,44 +107,7 @@ impl Schedule {
     }
 }
 
-/// A small xorshift64* generator: enough to spread runs, no `rand` needed.
-/// Seeded from a key and a salt through blake3, so a run's jitter is
-/// reproducible in tests and different for every schedule and due time.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator seeded from `key` and `salt` (e.g. a due time).
-    pub fn seeded(key: &str, salt: i64) -> Rng {
-        let mut h = blake3::Hasher::new();
-        h.update(key.as_bytes());
-        h.update(&salt.to_le_bytes());
-        let bytes = h.finalize();
-        let mut seed = [0u8; 8];
-        seed.copy_from_slice(&bytes.as_bytes()[..8]);
-        // xorshift must never hold zero.
-        Rng(u64::from_le_bytes(seed) | 1)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A duration in `[0, bound]`, at millisecond resolution.
-    pub fn jitter(&mut self, bound: Duration) -> Duration {
-        let ms = bound.as_millis() as u64;
-        if ms == 0 {
-            return Duration::ZERO;
-        }
-        Duration::from_millis(self.next_u64() % (ms + 1))
-    }
-}
+pub use crate::core::rng::Rng;
 
 /// The next due time of a cron schedule after `after`, pushed later by a
 /// random jitter of at most `jitter` so that many sources on the same
@@ -333,37 +296,37 @@ impl Clock {
     }
 }
 
-/// Keys whose schedule loop is running. A loop holds its key's claim for as
+/// Keys whose schedule loop is running. A loop holds its key's lock for as
 /// long as it runs, so two loops (after a reload, or a document found by two
 /// feeds) can never check the same thing at once.
 #[derive(Debug, Clone, Default)]
 pub struct Guards(Arc<Mutex<HashSet<String>>>);
 
-/// A held claim; dropping it releases the key.
+/// A held key; dropping it releases the key.
 #[derive(Debug)]
-pub struct Claim {
+pub struct KeyLock {
     guards: Guards,
     key: String,
 }
 
 impl Guards {
-    /// Claims `key`, or `None` when a loop for it is already running.
-    pub fn claim(&self, key: &str) -> Option<Claim> {
+    /// Locks `key`, or `None` when a loop for it is already running.
+    pub fn lock(&self, key: &str) -> Option<KeyLock> {
         let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        set.insert(key.to_string()).then(|| Claim {
+        set.insert(key.to_string()).then(|| KeyLock {
             guards: self.clone(),
             key: key.to_string(),
         })
     }
 
-    /// Whether `key` is claimed.
-    pub fn is_claimed(&self, key: &str) -> bool {
+    /// Whether `key` is locked.
+    pub fn is_locked(&self, key: &str) -> bool {
         let set = self.0.lock().unwrap_or_else(|p| p.into_inner());
         set.contains(key)
     }
 }
 
-impl Drop for Claim {
+impl Drop for KeyLock {
     fn drop(&mut self) {
         let mut set = self.guards.0.lock().unwrap_or_else(|p| p.into_inner());
         set.remove(&self.key);

@@ -30,6 +30,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::service::shared::with_store;
 use crate::store::Store;
 use crate::store::outbox::{self, Batch, Next, Policy};
 use render::Rendered;
@@ -54,8 +55,8 @@ pub enum EmailError {
     Send { server: String, reason: String },
     #[error("outbox database error: {0}")]
     Sql(#[from] rusqlite::Error),
-    #[error("the database task failed: {0}")]
-    Task(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 /// An SMTP relay and the addresses of the reports.
@@ -210,14 +211,7 @@ impl Sender {
         T: Send + 'static,
         F: FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
     {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || {
-            let guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            f(guard.conn())
-        })
-        .await
-        .map_err(|e| EmailError::Task(e.to_string()))?
-        .map_err(EmailError::from)
+        Ok(with_store(&self.store, move |s| Ok(f(s.conn())?)).await?)
     }
 
     /// Sends at most one batch that is due at `now`, and says when the next
