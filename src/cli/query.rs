@@ -30,11 +30,8 @@ pub fn open_db(config: &Config) -> anyhow::Result<Connection> {
         .into());
     }
     drop(crate::store::Store::open(&config.database)?);
-    let conn =
-        Connection::open_with_flags(&config.database, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .with_context(|| format!("cannot open {}", config.database.display()))?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    Ok(conn)
+    q::open_read_only(&config.database)
+        .with_context(|| format!("cannot open {}", config.database.display()))
 }
 
 /// `claimwatch sources`.

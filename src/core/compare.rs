@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp as SimOp};
 
-use crate::core::claims::split_sentences;
+use crate::core::sentences::split_sentences;
 
 /// How long one comparison may take before its result is approximate.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);

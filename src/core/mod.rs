@@ -8,6 +8,7 @@ pub mod claims;
 pub mod compare;
 pub mod extract;
 pub mod rng;
+pub mod sentences;
 pub mod streak;
 pub mod urlnorm;
 pub mod wording;

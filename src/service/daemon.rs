@@ -176,7 +176,7 @@ impl Ctx {
 
     async fn refresh_counts(&self) {
         if let Some(n) = with_conn(&self.store, "counting documents", |c| {
-            c.query_row("SELECT count(*) FROM documents", [], |r| r.get::<_, i64>(0))
+            crate::store::query::document_count(c)
         })
         .await
         {
@@ -558,9 +558,7 @@ pub async fn run_with_clock(
             async move {
                 // Healthy means a check could record its result now: the
                 // write lock can be taken (and is released at once).
-                let probe = with_conn(&store, "watchdog probe", |c| {
-                    c.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
-                });
+                let probe = with_conn(&store, "watchdog probe", |c| crate::store::can_write(c));
                 matches!(tokio::time::timeout(interval / 2, probe).await, Ok(Some(_)))
             }
         };

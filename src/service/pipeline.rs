@@ -41,26 +41,7 @@ pub struct Target {
     pub extract: ExtractOptions,
 }
 
-/// What one check did, for reports and callers.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub source: String,
-    pub url: String,
-    pub stored: Stored,
-    pub http_status: Option<u16>,
-    /// Why the check failed, for `Stored::Failed`.
-    pub reason: Option<String>,
-    /// The headline of the new version, when one was stored.
-    pub title: Option<String>,
-    /// The change from the previous version, for `Stored::Changed`.
-    pub diff: Option<TextDiff>,
-    /// Claim changes since the previous version, most significant first.
-    pub claim_changes: Vec<ClaimChange>,
-    /// Story facts whose value this outlet changed.
-    pub revisions: Vec<Revision>,
-    /// Disagreements between outlets first seen with this version.
-    pub conflicts: Vec<Conflict>,
-}
+pub use crate::service::logger::Outcome;
 
 /// The shared parts of every check.
 #[derive(Clone)]

@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub mod claims;
 pub mod feeds;
+pub mod maintenance;
 pub mod outbox;
 pub mod query;
 pub mod schedule;
@@ -731,8 +732,15 @@ pub fn load_raw(conn: &Connection, raw_id: i64) -> Result<Option<Vec<u8>>, Store
     Ok(Some(page))
 }
 
-/// Creates an empty file that only its owner may read and write.
-fn create_private(path: &Path) -> Result<(), StoreError> {
+/// Whether a writer could record a check now: the write lock can be taken
+/// (and is released at once). The watchdog's health probe.
+pub fn can_write(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+}
+
+/// Creates an empty file that only its owner may read and write; an error
+/// of kind `AlreadyExists` if there is one.
+pub(crate) fn create_private_file(path: &Path) -> std::io::Result<()> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -740,8 +748,13 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    match opts.open(path) {
-        Ok(_) => Ok(()),
+    opts.open(path).map(|_| ())
+}
+
+/// Creates the database file private to its owner, unless it exists.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    match create_private_file(path) {
+        Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(source) => Err(StoreError::Create {
             path: path.to_path_buf(),

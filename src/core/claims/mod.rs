@@ -19,7 +19,7 @@ pub mod detect;
 pub mod facets;
 pub mod facts;
 pub mod model;
-pub mod sentences;
+pub use crate::core::sentences;
 
 pub use align::{ChangeKind, ClaimChange, FacetChange, WordSpan, WordSpanKind, compare_claims};
 pub use detect::{Detection, score_sentence};

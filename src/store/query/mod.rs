@@ -16,6 +16,19 @@ use serde::Serialize;
 
 use crate::core::compare::{self, TextDiff};
 
+/// How many documents are tracked.
+pub fn document_count(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+}
+
+/// Opens the database at `path` for reading only, with a busy timeout, so
+/// queries run beside a writing daemon.
+pub fn open_read_only(path: &std::path::Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    Ok(conn)
+}
+
 /// Errors of the query commands: a missing thing is not a failure of the
 /// database, and the CLI gives each kind its own exit status.
 #[derive(Debug, thiserror::Error)]

@@ -1,4 +1,4 @@
-//! Sentence segmentation for news prose.
+//! A sentence splitter for news prose: the unit of comparison and of claims.
 //!
 //! Paragraphs are separated by blank lines. Inside a paragraph a sentence
 //! ends at `.`, `!`, `?` or an ellipsis (optionally followed by closing
