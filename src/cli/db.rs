@@ -1,6 +1,7 @@
 //! `claimwatch db backup|check|prune-raw`: the database's care, as commands.
 
 use crate::cli::config::Config;
+use crate::cli::error::CmdResult;
 use crate::cli::query::{emit, print_json};
 use crate::cli::{DbCommand, exit};
 use crate::store::{
@@ -9,7 +10,7 @@ use crate::store::{
 };
 
 /// `claimwatch db backup|check|prune-raw`.
-pub fn command(config: &Config, cmd: &DbCommand) -> anyhow::Result<u8> {
+pub fn command(config: &Config, cmd: &DbCommand) -> CmdResult<u8> {
     let db = &config.database;
     match cmd {
         DbCommand::Backup { path, json } => {
@@ -78,7 +79,7 @@ pub fn command(config: &Config, cmd: &DbCommand) -> anyhow::Result<u8> {
             json,
         } => {
             let age = crate::cli::config::parse_duration(older_than).ok_or_else(|| {
-                crate::store::query::QueryError::BadRequest(format!(
+                crate::cli::error::CliError::BadRequest(format!(
                     "--older-than {older_than:?}: expected a duration such as 30d"
                 ))
             })?;

@@ -1,5 +1,6 @@
 //! The CLI's email commands: `report test-email` and `outbox`.
 
+use crate::cli::error::CmdResult;
 use anyhow::Context;
 
 use crate::cli::config::{Config, ConfigError};
@@ -17,7 +18,7 @@ fn email_settings(config: &Config) -> Result<&EmailSettings, ConfigError> {
 }
 
 /// Sends a test message to the configured recipients.
-pub async fn test_email(config: &Config) -> anyhow::Result<String> {
+pub async fn test_email(config: &Config) -> CmdResult<String> {
     let settings = email_settings(config)?;
     let mailer = Mailer::new(settings)?;
     let rendered = render::test_message(mailer.subject_prefix(), mailer.server());
@@ -36,13 +37,12 @@ pub async fn test_email(config: &Config) -> anyhow::Result<String> {
 }
 
 /// Lists pending and failed reports (with their last error) as text or JSON.
-pub fn list_outbox(config: &Config, json: bool) -> anyhow::Result<String> {
+pub fn list_outbox(config: &Config, json: bool) -> CmdResult<String> {
     if !config.database.exists() {
-        return Err(crate::store::query::QueryError::NotFound(format!(
+        return Err(crate::cli::error::CliError::NotFound(format!(
             "no database at {} yet: run `claimwatch check` first",
             config.database.display()
-        ))
-        .into());
+        )));
     }
     // Through Store::open so an older database gets its outbox table.
     let store = Store::open(&config.database)?;

@@ -9,6 +9,7 @@
 //! escaped before it is written, so a hostile headline can never become
 //! markup.
 
+use crate::cli::error::CmdResult;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -70,7 +71,7 @@ pub fn render(
 }
 
 /// `claimwatch export html [TARGET] -o FILE` (`-` for standard output).
-pub fn html_command(config: &Config, target: Option<&str>, output: &Path) -> anyhow::Result<u8> {
+pub fn html_command(config: &Config, target: Option<&str>, output: &Path) -> CmdResult<u8> {
     let conn = crate::cli::query::open_db(config)?;
     let doc = target.map(|t| query::find_document(&conn, t)).transpose()?;
     let now = crate::store::timestamp(chrono::Utc::now());

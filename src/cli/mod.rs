@@ -8,33 +8,21 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::cli::config::{Config, ConfigError};
+use crate::cli::config::Config;
 use crate::service::daemon;
-use crate::store::query::QueryError;
 
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod email;
+pub mod error;
 pub mod export;
 pub mod offline;
 pub mod query;
 pub mod table;
 
-/// Exit statuses.
-pub mod exit {
-    /// Everything worked.
-    pub const OK: u8 = 0;
-    /// A runtime failure (database, network, I/O).
-    pub const FAILURE: u8 = 1;
-    /// The request is malformed (bad flags, bad search syntax); clap uses
-    /// the same status for its usage errors.
-    pub const USAGE: u8 = 2;
-    /// What was asked for does not exist (no such document or version).
-    pub const NOT_FOUND: u8 = 3;
-    /// The configuration is invalid (EX_CONFIG from sysexits.h).
-    pub const CONFIG: u8 = 78;
-}
+pub use error::exit;
+use error::{CliError, CmdResult};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -273,23 +261,8 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            if let Some(ce) = e.downcast_ref::<ConfigError>() {
-                eprintln!("claimwatch: invalid configuration: {ce}");
-                return ExitCode::from(exit::CONFIG);
-            }
-            match e.downcast_ref::<QueryError>() {
-                Some(QueryError::NotFound(msg)) => {
-                    eprintln!("claimwatch: {msg}");
-                    return ExitCode::from(exit::NOT_FOUND);
-                }
-                Some(QueryError::BadRequest(msg)) => {
-                    eprintln!("claimwatch: {msg}");
-                    return ExitCode::from(exit::USAGE);
-                }
-                _ => {}
-            }
-            eprintln!("claimwatch: {e:#}");
-            ExitCode::from(exit::FAILURE)
+            eprintln!("claimwatch: {e}");
+            ExitCode::from(e.status())
         }
     }
 }
@@ -310,18 +283,19 @@ pub fn init_tracing(json: bool) {
     };
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+fn runtime() -> CmdResult<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+        .map_err(Into::into)
 }
 
-fn load(cli: &Cli) -> anyhow::Result<Config> {
+fn load(cli: &Cli) -> CmdResult<Config> {
     Ok(config::load(&cli.config)?)
 }
 
-fn run(cli: Cli) -> anyhow::Result<u8> {
+fn run(cli: Cli) -> CmdResult<u8> {
     match &cli.command {
         Command::Run => {
             let config = load(&cli)?;
@@ -341,10 +315,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             if let Some(name) = source
                 && !config.sources.iter().any(|s| &s.name == name)
             {
-                return Err(QueryError::NotFound(format!(
+                return Err(CliError::NotFound(format!(
                     "no source named {name:?} in the config"
-                ))
-                .into());
+                )));
             }
             let outcomes = runtime()?.block_on(daemon::check_once(&config, source.as_deref()))?;
             let failed = outcomes.iter().filter(|o| o.reason.is_some()).count();
@@ -462,7 +435,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
-fn read_input(file: &PathBuf) -> anyhow::Result<String> {
+fn read_input(file: &PathBuf) -> CmdResult<String> {
     let bytes = if file.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -477,7 +450,7 @@ fn read_input(file: &PathBuf) -> anyhow::Result<String> {
 
 /// The story of the config when one is there (its entities and aliases
 /// sharpen claim facets); commands that need no database work without one.
-fn story_if_configured(cli: &Cli) -> anyhow::Result<crate::core::claims::Story> {
+fn story_if_configured(cli: &Cli) -> CmdResult<crate::core::claims::Story> {
     if cli.config.exists() {
         Ok(load(cli)?.story.claims())
     } else {

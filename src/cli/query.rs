@@ -5,6 +5,7 @@
 //! is a result), 3 when a named document, version or stored page does not
 //! exist or a search matched nothing, 2 for a malformed request.
 
+use crate::cli::error::CmdResult;
 use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
@@ -21,7 +22,7 @@ use crate::store::query::{self as q, QueryError, find_document};
 /// Opens the database of a config read-only for queries, after applying
 /// any pending migration (a database from an older claimwatch gains the
 /// views and the search index the commands read).
-pub fn open_db(config: &Config) -> anyhow::Result<Connection> {
+pub fn open_db(config: &Config) -> CmdResult<Connection> {
     if !config.database.exists() {
         return Err(QueryError::NotFound(format!(
             "no database at {} yet: run `claimwatch check` first",
@@ -32,10 +33,11 @@ pub fn open_db(config: &Config) -> anyhow::Result<Connection> {
     drop(crate::store::Store::open(&config.database)?);
     q::open_read_only(&config.database)
         .with_context(|| format!("cannot open {}", config.database.display()))
+        .map_err(Into::into)
 }
 
 /// `claimwatch sources`.
-pub fn sources(config: &Config, json: bool) -> anyhow::Result<u8> {
+pub fn sources(config: &Config, json: bool) -> CmdResult<u8> {
     let conn = open_db(config)?;
     let rows = q::sources(&conn)?;
     if json {
@@ -61,7 +63,7 @@ pub fn sources(config: &Config, json: bool) -> anyhow::Result<u8> {
 }
 
 /// `claimwatch documents [SOURCE]`.
-pub fn documents(config: &Config, source: Option<&str>, json: bool) -> anyhow::Result<u8> {
+pub fn documents(config: &Config, source: Option<&str>, json: bool) -> CmdResult<u8> {
     let conn = open_db(config)?;
     let rows = q::documents(&conn, source)?;
     if json {
@@ -83,7 +85,7 @@ pub fn documents(config: &Config, source: Option<&str>, json: bool) -> anyhow::R
 }
 
 /// `claimwatch history [TARGET]`.
-pub fn history(config: &Config, target: Option<&str>, json: bool) -> anyhow::Result<u8> {
+pub fn history(config: &Config, target: Option<&str>, json: bool) -> CmdResult<u8> {
     let conn = open_db(config)?;
     let doc = target.map(|t| find_document(&conn, t)).transpose()?;
     let rows = q::history(&conn, doc.map(|d| d.id))?;
@@ -116,7 +118,7 @@ pub fn history(config: &Config, target: Option<&str>, json: bool) -> anyhow::Res
 }
 
 /// `claimwatch show VERSION [--raw]`.
-pub fn show(config: &Config, spec: &str, raw: bool, json: bool) -> anyhow::Result<u8> {
+pub fn show(config: &Config, spec: &str, raw: bool, json: bool) -> CmdResult<u8> {
     let conn = open_db(config)?;
     let id = q::resolve_version(&conn, spec)?;
     if raw {
@@ -178,7 +180,7 @@ pub fn diff(
     from: Option<i64>,
     to: Option<i64>,
     json: bool,
-) -> anyhow::Result<u8> {
+) -> CmdResult<u8> {
     let conn = open_db(config)?;
     let doc = find_document(&conn, target)?;
     let (from, to, diff) = q::diff(&conn, doc.id, from, to)?;
@@ -208,12 +210,7 @@ pub fn diff(
 }
 
 /// `claimwatch changes [--since 7d] [TARGET]`.
-pub fn changes(
-    config: &Config,
-    since: &str,
-    target: Option<&str>,
-    json: bool,
-) -> anyhow::Result<u8> {
+pub fn changes(config: &Config, since: &str, target: Option<&str>, json: bool) -> CmdResult<u8> {
     let dur = config::parse_duration(since).ok_or_else(|| {
         QueryError::BadRequest(format!(
             "--since {since:?}: expected a duration such as 30m, 24h or 7d"
@@ -244,12 +241,7 @@ pub fn changes(
 }
 
 /// `claimwatch claims [TARGET]`.
-pub fn claims(
-    config: &Config,
-    target: Option<&str>,
-    conflicts: bool,
-    json: bool,
-) -> anyhow::Result<u8> {
+pub fn claims(config: &Config, target: Option<&str>, conflicts: bool, json: bool) -> CmdResult<u8> {
     let conn = open_db(config)?;
     if target.is_none() {
         return claims_overview(&conn, conflicts, json);
@@ -292,7 +284,7 @@ pub fn claims(
 /// carried them first and who carries them now, the story's facts per
 /// outlet, and the conflicts between outlets (`--conflicts`: only the last
 /// two).
-fn claims_overview(conn: &Connection, only_conflicts: bool, json: bool) -> anyhow::Result<u8> {
+fn claims_overview(conn: &Connection, only_conflicts: bool, json: bool) -> CmdResult<u8> {
     if !claims::has_claim_tables(conn)? {
         eprintln!("claimwatch: no claims are stored yet: this database has no claim tables");
         return if json {
@@ -375,7 +367,7 @@ pub struct SearchArgs<'a> {
 }
 
 /// `claimwatch search QUERY`: exits 3 when nothing matches, like grep's 1.
-pub fn search(config: &Config, args: &SearchArgs) -> anyhow::Result<u8> {
+pub fn search(config: &Config, args: &SearchArgs) -> CmdResult<u8> {
     let conn = open_db(config)?;
     let req = SearchRequest {
         query: args.query,
@@ -432,13 +424,13 @@ fn color_stdout() -> bool {
 }
 
 /// Prints pretty JSON and a newline.
-pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<u8> {
+pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> CmdResult<u8> {
     let mut s = serde_json::to_string_pretty(value)?;
     s.push('\n');
     emit(&s)
 }
 
-fn emit_table(t: Table, empty: bool, empty_message: &str) -> anyhow::Result<u8> {
+fn emit_table(t: Table, empty: bool, empty_message: &str) -> CmdResult<u8> {
     if empty {
         return emit(&format!("{empty_message}\n"));
     }
@@ -446,16 +438,16 @@ fn emit_table(t: Table, empty: bool, empty_message: &str) -> anyhow::Result<u8> 
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
-pub(crate) fn emit(s: &str) -> anyhow::Result<u8> {
+pub(crate) fn emit(s: &str) -> CmdResult<u8> {
     emit_bytes(s.as_bytes())
 }
 
-fn emit_bytes(b: &[u8]) -> anyhow::Result<u8> {
+fn emit_bytes(b: &[u8]) -> CmdResult<u8> {
     let mut out = std::io::stdout().lock();
     match out.write_all(b).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(anyhow::Error::new(e).context("cannot write to standard output"))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(anyhow::Error::new(e)
+            .context("cannot write to standard output")
+            .into()),
         _ => Ok(exit::OK),
     }
 }

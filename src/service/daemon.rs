@@ -558,7 +558,7 @@ pub async fn run_with_clock(
             async move {
                 // Healthy means a check could record its result now: the
                 // write lock can be taken (and is released at once).
-                let probe = with_conn(&store, "watchdog probe", |c| crate::store::can_write(c));
+                let probe = with_conn(&store, "watchdog probe", crate::store::can_write);
                 matches!(tokio::time::timeout(interval / 2, probe).await, Ok(Some(_)))
             }
         };

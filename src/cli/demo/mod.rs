@@ -4,6 +4,7 @@
 
 pub mod site;
 
+use crate::cli::error::CmdResult;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -47,10 +48,7 @@ pub fn write_config(dir: &Path, site: &DemoSite, schedule: &str) -> std::io::Res
 
 /// Runs the demo in `dir`: a fresh database, the site, the daemon for
 /// [`DEMO_CHECKS`] cycles (or until `shutdown`). Returns the config path.
-pub async fn run(
-    dir: &Path,
-    shutdown: tokio_util::sync::CancellationToken,
-) -> anyhow::Result<PathBuf> {
+pub async fn run(dir: &Path, shutdown: tokio_util::sync::CancellationToken) -> CmdResult<PathBuf> {
     let site = DemoSite::start().await?;
     std::fs::create_dir_all(dir)?;
     for ext in ["db", "db-wal", "db-shm"] {
