@@ -100,7 +100,11 @@ fn each_layer_uses_only_the_layers_below_it() {
             }
         }
     }
-    assert!(problems.is_empty(), "layering broken:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "layering broken:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
