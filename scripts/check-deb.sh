@@ -73,6 +73,10 @@ bin=$root/usr/bin/claimwatch
 out=$("$bin" --version)
 [ "$out" = "claimwatch $version" ] || fail "--version said: $out"
 ok "claimwatch --version: $out"
+if readelf -SW "$bin" | grep -Eq '\.debug_(info|line) '; then
+    fail "/usr/bin/claimwatch carries debug sections (not stripped)"
+fi
+ok "/usr/bin/claimwatch is stripped: $(du -h "$bin" | cut -f1)"
 out=$("$bin" --config "$root/etc/claimwatch/claimwatch.toml" config check) ||
     fail "config check on the shipped config: $out"
 echo "$out" | sed 's/^/  /'
