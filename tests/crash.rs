@@ -11,6 +11,7 @@
 //! `CLAIMWATCH_CRASH_KILLS` (default 50) and `CLAIMWATCH_CRASH_SEED` set the
 //! run; `scripts/crash-long.sh` runs a long one.
 
+use claimwatch::core::rng::Rng;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -68,21 +69,6 @@ fn page(doc: &str, rev: u64, noise: u64) -> String {
          <p>Amazon will invest ${rev} billion in OpenAI, according to {doc} revision {rev}.</p>\
          {filler}</article><footer>generated {noise}</footer></body></html>"
     )
-}
-
-/// A small seeded generator (xorshift64*): no dependency, reproducible.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo)
-    }
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -242,7 +228,7 @@ fn write_config(dir: &Path, base: &str) -> PathBuf {
 fn survives_sigkill_at_random_moments() {
     let kills = env_u64("CLAIMWATCH_CRASH_KILLS", 50);
     let seed = env_u64("CLAIMWATCH_CRASH_SEED", 0x00c1_a1a3_a7c4);
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let site = Arc::new(Site::default());
@@ -281,16 +267,16 @@ fn survives_sigkill_at_random_moments() {
         // Checks start on whole seconds. Half the kills land at a random
         // moment; the other half just after a second starts, where the
         // checks are connecting, reading, extracting and writing.
-        if rng.next().is_multiple_of(2) {
-            std::thread::sleep(Duration::from_millis(rng.range(300, 2600)));
+        if rng.next_u64().is_multiple_of(2) {
+            std::thread::sleep(Duration::from_millis(rng.range(300, 2599) as u64));
         } else {
-            let seconds = rng.range(1, 3);
+            let seconds = rng.range(1, 2) as u64;
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap();
             let to_boundary =
                 Duration::from_secs(1) - Duration::from_nanos(now.subsec_nanos() as u64);
-            let offset = Duration::from_millis(rng.range(0, 150));
+            let offset = Duration::from_millis(rng.range(0, 149) as u64);
             std::thread::sleep(to_boundary + Duration::from_secs(seconds - 1) + offset);
         }
         child.kill().unwrap(); // SIGKILL
