@@ -3,7 +3,6 @@
 use chrono_tz::Tz;
 use serde::Deserialize;
 use toml::Spanned;
-use url::Url;
 
 use super::{ConfigError, Validator};
 use crate::service::feeds::Feed;
@@ -44,20 +43,14 @@ pub(super) fn validate(
                 &format!("duplicate name {name:?} (feeds and sources share names)"),
             ));
         }
-        let url = Url::parse(rf.url.get_ref().trim())
-            .map_err(|e| v.err(rf.url.span(), &key("url"), &format!("not a valid URL: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(v.err(rf.url.span(), &key("url"), "must be an http or https URL"));
-        }
-        let tz = match &rf.timezone {
-            Some(tz) => Some(v.timezone(tz, &key("timezone"))?),
-            None => default_tz,
-        };
-        let schedule = match &rf.schedule {
-            Some(s) => Schedule::parse(s.get_ref(), tz)
-                .map_err(|e| v.err(s.span(), &key("schedule"), &e))?,
-            None => default_schedule.with_timezone(tz),
-        };
+        let url = v.http_url(&rf.url, &key("url"))?;
+        let schedule = v.schedule(
+            &rf.schedule,
+            &rf.timezone,
+            &key(""),
+            default_schedule,
+            default_tz,
+        )?;
         let mut keywords = Vec::new();
         if let Some(k) = &rf.keywords {
             for entry in k.get_ref() {

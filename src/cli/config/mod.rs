@@ -364,21 +364,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                 &format!("duplicate source name {name:?}"),
             ));
         }
-        let url = Url::parse(rs.url.get_ref().trim())
-            .map_err(|e| v.err(rs.url.span(), &key("url"), &format!("not a valid URL: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(v.err(rs.url.span(), &key("url"), "must be an http or https URL"));
-        }
-        let tz = match &rs.timezone {
-            Some(tz) => Some(v.timezone(tz, &key("timezone"))?),
-            None => default_tz,
-        };
-        let schedule = match &rs.schedule {
-            Some(s) => Schedule::parse(s.get_ref(), tz)
-                .map_err(|e| v.err(s.span(), &key("schedule"), &e))?,
-            None if rs.timezone.is_some() => default_schedule.with_timezone(tz),
-            None => default_schedule.clone(),
-        };
+        let url = v.http_url(&rs.url, &key("url"))?;
+        let schedule = v.schedule(
+            &rs.schedule,
+            &rs.timezone,
+            &key(""),
+            &default_schedule,
+            default_tz,
+        )?;
         let extract = v.extract_options(rs, i)?;
         sources.push(Source {
             name,
@@ -517,6 +510,38 @@ impl Validator<'_> {
                         "expected a positive duration such as \"30s\", \"5m\" or \"2h\"",
                     )
                 }),
+        }
+    }
+
+    /// An http or https URL.
+    pub(crate) fn http_url(&self, raw: &Spanned<String>, key: &str) -> Result<Url, ConfigError> {
+        let url = Url::parse(raw.get_ref().trim())
+            .map_err(|e| self.err(raw.span(), key, &format!("not a valid URL: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(self.err(raw.span(), key, "must be an http or https URL"));
+        }
+        Ok(url)
+    }
+
+    /// An entry's schedule: its own cron expression and time zone, each
+    /// falling back to `[defaults]`. `prefix` is the entry's key with a
+    /// trailing dot, e.g. `sources[2].`.
+    pub(crate) fn schedule(
+        &self,
+        expr: &Option<Spanned<String>>,
+        timezone: &Option<Spanned<String>>,
+        prefix: &str,
+        default_schedule: &Schedule,
+        default_tz: Option<chrono_tz::Tz>,
+    ) -> Result<Schedule, ConfigError> {
+        let tz = match timezone {
+            Some(tz) => Some(self.timezone(tz, &format!("{prefix}timezone"))?),
+            None => default_tz,
+        };
+        match expr {
+            Some(s) => Schedule::parse(s.get_ref(), tz)
+                .map_err(|e| self.err(s.span(), &format!("{prefix}schedule"), &e)),
+            None => Ok(default_schedule.with_timezone(tz)),
         }
     }
 
