@@ -573,6 +573,11 @@ pub async fn run_with_clock(
     let result = loop {
         ctx.tracker.close();
         tokio::select! {
+            // Shutdown first: cancelling it also ends every schedule (their
+            // token is its child), so by the time this loop is polled the
+            // tracker may be empty too. Picked at random, that branch would
+            // exit without STOPPING=1 and without the drain.
+            biased;
             _ = shutdown.cancelled() => {
                 systemd::stopping();
                 tracing::info!("stopping: waiting for in-flight checks");
