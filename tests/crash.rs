@@ -71,6 +71,26 @@ fn page(doc: &str, rev: u64, noise: u64) -> String {
     )
 }
 
+/// Waits until the daemon logged that it runs (its schedules started). A
+/// daemon that exits first, or never gets there, fails the test with its log.
+fn wait_until_running(log_path: &Path, child: &mut std::process::Child) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let log = std::fs::read_to_string(log_path).unwrap_or_default();
+        if log.contains("claimwatch running") {
+            return;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the daemon exited ({status}) before running:\n{log}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the daemon did not start within 120 s:\n{log}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -264,6 +284,13 @@ fn survives_sigkill_at_random_moments() {
             .stderr(std::fs::File::create(&log_path).unwrap())
             .spawn()
             .unwrap();
+        // A quarter of the kills may land while the daemon starts (opening
+        // the database, migrating). The others wait until it runs, so a
+        // loaded machine's slow start-ups cannot leave the run with nothing
+        // to kill mid-check: the moment of the kill counts from "running".
+        if rng.below(4) != 0 {
+            wait_until_running(&log_path, &mut child);
+        }
         // Checks start on whole seconds. Half the kills land at a random
         // moment; the other half just after a second starts, where the
         // checks are connecting, reading, extracting and writing.

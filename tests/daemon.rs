@@ -525,7 +525,11 @@ async fn the_daemon_resumes_stored_due_times_after_a_restart() {
         }
     });
     let db = rusqlite::Connection::open(&config.database).unwrap();
-    let due = |key: &str| claimwatch::store::schedule::load(&db, key).unwrap().map(|(due, _)| due);
+    let due = |key: &str| {
+        claimwatch::store::schedule::load(&db, key)
+            .unwrap()
+            .map(|(due, _)| due)
+    };
     // The missed schedule ran and stored its next due time.
     assert!(
         eventually(Duration::from_secs(30), || {
