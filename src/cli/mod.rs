@@ -230,6 +230,12 @@ pub enum ExportCommand {
         #[arg(long, short)]
         output: PathBuf,
     },
+    /// An Atom feed of the changes, newest first, for a feed reader.
+    Atom {
+        /// The file to write, or - for standard output.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -406,6 +412,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Export {
             command: ExportCommand::Html { target, output },
         } => export::html_command(&load(&cli)?, target.as_deref(), output),
+        Command::Export {
+            command: ExportCommand::Atom { output },
+        } => export::atom_command(&load(&cli)?, output),
         Command::Db { command } => db::command(&load(&cli)?, command),
         Command::Extract { url, lines, file } => {
             let story = story_if_configured(&cli)?;

@@ -2,8 +2,6 @@
 //! diffs and conflicts into the words people read. The log, the email, the
 //! CLI and the HTML export all word a change through here.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 
 use crate::core::change::ReportedClaim;
@@ -133,28 +131,33 @@ impl ClaimLine {
 }
 
 impl ReportedClaim {
+    /// A claim change as reports carry it, worded by [`ClaimLine::of`].
+    pub fn of(c: &ClaimChange) -> ReportedClaim {
+        let line = ClaimLine::of(c);
+        ReportedClaim {
+            kind: line.kind,
+            change_kind: c.kind.as_str().to_string(),
+            significance: c.kind.significance(),
+            old: line.old,
+            new: line.new,
+            label: line.label,
+            summary: line.summary,
+        }
+    }
+
     /// "amount $50 billion → $40 billion", "certainty confirmed → reportedly".
-    pub fn describe(&self) -> String {
-        let mut out = self.kind.clone();
-        match (&self.old, &self.new) {
-            (Some(o), Some(n)) => {
-                let _ = write!(out, " {o} → {n}");
-            }
-            (None, Some(n)) => {
-                let _ = write!(out, " added: {n}");
-            }
-            (Some(o), None) => {
-                let _ = write!(out, " removed: {o}");
-            }
-            (None, None) => {}
-        }
-        if let Some(t) = &self.text
-            && self.old.is_none()
-            && self.new.is_none()
-        {
-            let _ = write!(out, ": {t}");
-        }
-        out
+    pub fn describe(&self) -> &str {
+        &self.label
+    }
+}
+
+/// The one-line summary of a stored change: its most significant claim
+/// change (already ranked first), then the text summary. The same line as
+/// [`headline`], from what the store reads back.
+pub fn summary_line(claims: &[ReportedClaim], diff: &TextDiff) -> String {
+    match claims.first() {
+        Some(c) => format!("{}; {}", c.label, diff.summary()),
+        None => diff.summary(),
     }
 }
 

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
-use crate::core::change::{ReportItem, ReportedClaim, Significance};
+use crate::core::change::{ReportItem, Significance};
 use crate::core::compare::TextDiff;
 use crate::store::timestamp;
 
@@ -321,67 +321,10 @@ pub fn load_items(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<Report
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    if table_exists(conn, "claim_changes")? {
-        for item in &mut items {
-            item.claim_changes = claim_changes(conn, item.change_id)?;
-        }
+    for item in &mut items {
+        item.claim_changes = crate::store::claims::reported_changes(conn, item.change_id)?;
     }
     Ok(items)
-}
-
-fn table_exists(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?1",
-        [name],
-        |r| r.get::<_, i64>(0),
-    )
-    .map(|n| n > 0)
-}
-
-/// CLAIM CHANGES JOIN THE REPORT HERE.
-///
-/// Claim changes are stored by the claims stage in a `claim_changes` table
-/// with a `change_id` column, in the same transaction as the change; this
-/// reads them at send time, when that transaction has committed. The table
-/// is queried only when it exists, and its columns are found by name (the
-/// first of each list that exists), so this works before and after the
-/// claims schema lands: `kind`/`facet`/`field` names what changed,
-/// `old`/`old_value`/`before` and `new`/`new_value`/`after` the values, and
-/// `summary`/`description`/`text` a free-text line.
-fn claim_changes(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ReportedClaim>> {
-    let cols: Vec<String> = {
-        let mut st = conn.prepare("SELECT name FROM pragma_table_info('claim_changes')")?;
-        st.query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
-    };
-    let pick = |names: &[&str]| -> String {
-        names
-            .iter()
-            .find(|n| cols.iter().any(|c| c == *n))
-            .map_or("NULL".to_string(), |n| format!("\"{n}\""))
-    };
-    if !cols.iter().any(|c| c == "change_id") {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT {}, {}, {}, {} FROM claim_changes WHERE change_id = ?1 ORDER BY rowid",
-        pick(&["kind", "facet", "field", "what"]),
-        pick(&["old", "old_value", "before", "from_value"]),
-        pick(&["new", "new_value", "after", "to_value"]),
-        pick(&["summary", "description", "text"]),
-    );
-    let mut st = conn.prepare(&sql)?;
-    st.query_map([change_id], |r| {
-        Ok(ReportedClaim {
-            kind: r
-                .get::<_, Option<String>>(0)?
-                .unwrap_or_else(|| "claim".to_string()),
-            old: r.get(1)?,
-            new: r.get(2)?,
-            text: r.get(3)?,
-        })
-    })?
-    .collect()
 }
 
 /// An outbox row for `claimwatch outbox`.
