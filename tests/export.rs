@@ -362,3 +362,35 @@ print(json.dumps([{"id": e.id, "title": e.title, "content": e.content[0].value,
             .starts_with("urn:claimwatch:change:")
     );
 }
+
+/// `[report.feed] path`: `check` rewrites the feed after its pass, even when
+/// every fetch fails (here the demo site is gone), and leaves no temporary
+/// file behind.
+#[test]
+fn check_rewrites_the_configured_feed_file() {
+    let db = shared();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cw.toml");
+    let text = std::fs::read_to_string(&db.config).unwrap().replace(
+        "database = \"claimwatch.db\"",
+        &format!("database = {:?}", db.database.to_str().unwrap()),
+    );
+    std::fs::write(
+        &config,
+        format!("{text}\n[report.feed]\npath = \"changes.atom\"\n"),
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_claimwatch"))
+        .args(["--config", config.to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    let feed = std::fs::read_to_string(dir.path().join("changes.atom"))
+        .unwrap_or_else(|e| panic!("no feed ({e}): {}", stderr(&o)));
+    assert!(feed.starts_with("<?xml"), "{feed}");
+    assert!(feed.contains("<title>techwire-daily: amount $50 billion → $40 billion</title>"));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+}

@@ -17,6 +17,28 @@ use rusqlite::Connection;
 use crate::service::email::render::{claim_html, diff_html};
 use crate::store::query::{self, ChangeRow, QueryError};
 
+/// Why the feed file could not be rewritten.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error("cannot read the changes for the feed: {0}")]
+    Query(#[from] QueryError),
+    #[error("cannot write the feed {path}: {source}")]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Rewrites the feed file at `path` from the store, atomically. Blocking.
+pub fn rewrite(conn: &Connection, path: &Path, story: &str) -> Result<(), FeedError> {
+    let now = crate::store::timestamp(chrono::Utc::now());
+    let text = feed(conn, story, &now)?;
+    write_atomically(path, text.as_bytes()).map_err(|source| FeedError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// The most entries a feed carries: feed readers keep what they have seen.
 pub const MAX_ENTRIES: usize = 200;
 

@@ -99,9 +99,32 @@ pub async fn check_once(config: &Config, only: Option<&str>) -> Result<Vec<Outco
         .into_iter()
         .filter(|t| only.is_none_or(|name| t.source == name))
         .collect();
-    Ok(pipeline
+    let outcomes = pipeline
         .check_all(&targets, config.fetch.concurrency)
-        .await?)
+        .await?;
+    // After every pass, changed or not: a feed path configured since the
+    // last change still gets its file.
+    rewrite_feed(config, pipeline.store()).await;
+    Ok(outcomes)
+}
+
+/// Rewrites the `[report.feed]` file, when there is one, from the store.
+/// A failure is logged and the next pass tries again.
+pub async fn rewrite_feed(config: &Config, store: &Arc<Mutex<Store>>) {
+    let Some(path) = config.report.feed.clone() else {
+        return;
+    };
+    let story = config.story.name.clone();
+    let shown = path.display().to_string();
+    let result = with_conn(store, "reading the changes for the feed", move |c| {
+        Ok(crate::service::atom::rewrite(c, &path, &story))
+    })
+    .await;
+    match result {
+        Some(Ok(())) => tracing::debug!(path = %shown, "feed rewritten"),
+        Some(Err(e)) => tracing::error!(error = %e, "feed not rewritten"),
+        None => {}
+    }
 }
 
 /// Runs store work on a blocking thread; `None` if it failed (logged).
@@ -325,6 +348,7 @@ impl Ctx {
                 self.stats.changes.fetch_add(1, Ordering::Relaxed);
                 if matches!(outcome.stored, Stored::Changed { .. }) {
                     self.wake.notify_one();
+                    rewrite_feed(&self.config, &self.store).await;
                 }
                 RunOutcome::Changed
             }
