@@ -105,7 +105,37 @@ pub async fn check_once(config: &Config, only: Option<&str>) -> Result<Vec<Outco
     // After every pass, changed or not: a feed path configured since the
     // last change still gets its file.
     rewrite_feed(config, pipeline.store()).await;
+    // A one-shot check from cron or a timer has no sender running beside
+    // it: it sends what is due itself before it exits.
+    deliver_due(config, pipeline.store()).await?;
     Ok(outcomes)
+}
+
+/// Sends every email report that is due now (`[report.email]`), as the
+/// daemon's sender would: the digest window and retry times are respected,
+/// so a report not yet due waits for a later `check` or for `run`. A failed
+/// send is recorded in the outbox (`retrying` or `failed`) and logged; only
+/// settings that cannot work (an unreadable password) are an error.
+pub async fn deliver_due(config: &Config, store: &Arc<Mutex<Store>>) -> Result<(), DaemonError> {
+    let Some(settings) = &config.report.email else {
+        return Ok(());
+    };
+    let sender = crate::service::email::Sender::new(store.clone(), settings)?;
+    loop {
+        let step = sender.step(chrono::Utc::now()).await?;
+        match step.attempted {
+            Some(a) if a.result.is_ok() => continue,
+            _ => {
+                if let Some(at) = step.next_due {
+                    tracing::info!(
+                        next_due = %at.to_rfc3339(),
+                        "email reports not yet due are left in the outbox for a later check or `run`"
+                    );
+                }
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// Rewrites the `[report.feed]` file, when there is one, from the store.
