@@ -359,8 +359,8 @@ fn search_finds_versions_with_highlighted_snippets() {
         hits[0]["snippet"]
             .as_str()
             .unwrap()
-            .contains("**40 billion**"),
-        "{hits}"
+            .contains("**$40 billion**"),
+        "the currency sign is inside the highlight: {hits}"
     );
 
     // Who still says $50 billion now: the latest versions only.
