@@ -315,7 +315,8 @@ fn claim(c: &ReportedClaim) -> Markup {
         " "
         @match (&c.old, &c.new) {
             (Some(o), Some(n)) => { del { (o) } " → " ins { (n) } }
-            _ => (c.label),
+            // "claim added" under the tag "claim": "added".
+            _ => (c.label.strip_prefix(c.kind.as_str()).map_or(c.label.as_str(), str::trim)),
         }
         @if !rest.is_empty() { " " span.why { (rest.trim_start_matches([';', ':', ' '])) } }
     }
