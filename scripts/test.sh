@@ -8,12 +8,13 @@
 #   python3-aiosmtpd   a real SMTP server on loopback (tests/email.rs)
 #   chromium           renders the HTML export headless (tests/export.rs)
 #   systemd            systemd-analyze checks the unit file (tests/systemd.rs)
+#   python3-feedparser a real feed parser reads the Atom export (tests/export.rs)
 # As root, the missing ones are installed with apt-get. Otherwise the script
 # prints the command that installs them and stops without running anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(python3-aiosmtpd chromium systemd)
+packages=(python3-aiosmtpd chromium systemd python3-feedparser)
 
 installed() {
     dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'

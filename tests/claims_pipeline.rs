@@ -165,7 +165,7 @@ async fn amount_revision_hedge_and_conflict_are_reported_as_claim_changes() {
         hits[0]["snippet"]
             .as_str()
             .unwrap()
-            .contains("**40 billion**"),
+            .contains("**$40 billion**"),
         "{hits:?}"
     );
     let o = claimwatch(&[

@@ -188,3 +188,30 @@ fn demo_runs_the_daemon_and_leaves_a_database_with_the_scripted_changes() {
     let missing = claimwatch(&["--config", cfg, "diff", "no-such-outlet"]);
     assert_eq!(missing.status.code(), Some(3));
 }
+
+/// Regression: `claimwatch outbox --help` showed `--json` with no words.
+/// Every argument of every command says what it does.
+#[test]
+fn every_flag_of_every_command_has_a_description() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for a in cmd.get_arguments() {
+            let id = a.get_id().as_str();
+            if a.is_hide_set() || id == "help" || id == "version" {
+                continue;
+            }
+            if a.get_help().is_none() && a.get_long_help().is_none() {
+                missing.push(format!("{path}: {id}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_about().is_none() && sub.get_name() != "help" {
+                missing.push(format!("{path} {} (the command)", sub.get_name()));
+            }
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&claimwatch::cli::Cli::command(), "claimwatch", &mut missing);
+    assert!(missing.is_empty(), "no description: {missing:#?}");
+}

@@ -279,7 +279,11 @@ async fn with_the_server_down_nothing_is_lost_and_the_report_arrives_after_it_co
         assert_eq!(step.next_due, Some(later(t0, 30)), "first retry after 30 s");
         let unsent = outbox::unsent(store.lock().unwrap().conn()).unwrap();
         assert_eq!(unsent.len(), 1);
-        assert_eq!(unsent[0].state, "failed");
+        assert_eq!(unsent[0].state, "retrying");
+        assert_eq!(
+            unsent[0].next_attempt_at,
+            Some(claimwatch::store::timestamp(later(t0, 30)))
+        );
         assert!(
             unsent[0]
                 .last_error
@@ -578,8 +582,11 @@ async fn the_password_never_appears_in_any_log_line() {
         );
         wrong.stop();
     }
+    // The refused report failed for good; a later change gets through once
+    // the digest window has passed.
+    store_change(&store, "Wire", V1, V2);
     let server = SmtpServer::start(&s.mail_dir(), port, Some((USER, PASSWORD)));
-    let ok = sender.step(later(t0, 120)).await.unwrap();
+    let ok = sender.step(later(t0, 31 * 60)).await.unwrap();
     assert!(ok.attempted.unwrap().result.is_ok());
     assert!(server.messages().last().unwrap().authenticated);
     let cfg_debug = format!("{:?}", s.config);
@@ -681,7 +688,8 @@ fn the_cli_sends_a_test_email_and_lists_failed_reports_with_their_error() {
     let out = run(&["outbox", "--json"]);
     assert!(out.status.success());
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(rows[0]["state"], "failed");
+    assert_eq!(rows[0]["state"], "retrying");
+    assert!(rows[0]["next_attempt_at"].is_string());
     assert_eq!(rows[0]["source"], "Reuters");
     assert!(
         rows[0]["last_error"]
@@ -692,7 +700,7 @@ fn the_cli_sends_a_test_email_and_lists_failed_reports_with_their_error() {
     let out = run(&["outbox"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("failed") && text.contains("last error:"),
+        text.contains("retrying") && text.contains("next attempt") && text.contains("last error:"),
         "{text}"
     );
 }
@@ -781,5 +789,88 @@ async fn the_daemon_emails_the_changes_it_finds_on_the_demo_site() {
         .collect();
     assert!(all.contains("harbor-ledger - "), "{all}");
     assert!(all.contains("[-$50-]{+$40+}"), "{all}");
+    drop(site);
+}
+
+/// Regression: a report the server refused for good (5xx) was shown as
+/// `failed` yet retried forever. It is `failed`, with no next attempt, and
+/// never sent again.
+#[tokio::test]
+async fn a_permanent_refusal_fails_the_report_for_good() {
+    let port = free_port();
+    let s = setup(port, "");
+    // The server knows another password: AUTH is refused with 535.
+    let server = SmtpServer::start(&s.mail_dir(), port, Some((USER, "not-the-password")));
+    let store = s.store();
+    store_change(&store, "Reuters", V1, V2);
+    let sender = s.sender(&store);
+    let t0 = Utc::now().trunc_subsecs(3);
+    let step = sender.step(t0).await.unwrap();
+    let err = step.attempted.unwrap().result.unwrap_err();
+    assert!(
+        err.contains("535") || err.to_lowercase().contains("auth"),
+        "{err}"
+    );
+    let unsent = outbox::unsent(store.lock().unwrap().conn()).unwrap();
+    assert_eq!(unsent.len(), 1);
+    assert_eq!(unsent[0].state, "failed");
+    assert_eq!(unsent[0].next_attempt_at, None);
+    // Never again, however long one waits.
+    let much_later = sender.step(later(t0, 86_400)).await.unwrap();
+    assert!(much_later.attempted.is_none(), "{much_later:?}");
+    assert!(server.messages().is_empty());
+}
+
+/// `check` from cron or a timer delivers what is due when it ends, and
+/// respects the digest window: the second pass's changes wait for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn check_delivers_due_reports_itself_within_the_digest_window() {
+    captured_logs();
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let site = claimwatch::cli::demo::DemoSite::start().await.unwrap();
+    let path = claimwatch::cli::demo::write_config(dir.path(), &site, "0 0 1 1 *").unwrap();
+    std::fs::write(dir.path().join("pw"), PASSWORD).unwrap();
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(&format!(
+        "\n[report.email]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\n\
+         username = \"{USER}\"\npassword_file = \"pw\"\nfrom = \"cw@claimwatch.example\"\n\
+         to = [\"desk@news.example\"]\ndigest = \"1h\"\n"
+    ));
+    std::fs::write(&path, text).unwrap();
+    let config = claimwatch::cli::config::load(&path).unwrap();
+    let server = SmtpServer::start(&dir.path().join("mail"), port, Some((USER, PASSWORD)));
+    let check = || claimwatch::service::daemon::check_once(&config, None);
+
+    site.set_step(0);
+    check().await.unwrap();
+    assert!(
+        server.messages().is_empty(),
+        "first versions are not changes"
+    );
+    site.set_step(1);
+    check().await.unwrap();
+    let first = server.messages();
+    assert_eq!(first.len(), 1, "the changes of the pass, in one digest");
+    assert!(first[0].part("text/plain").contains("[-$50-]{+$40+}"));
+    site.set_step(2);
+    check().await.unwrap();
+    assert_eq!(
+        server.messages().len(),
+        1,
+        "the digest window is still closed"
+    );
+    let store = Arc::new(Mutex::new(Store::open(&config.database).unwrap()));
+    let pending: i64 = store
+        .lock()
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM outbox WHERE state = 'pending'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(pending >= 1, "the later changes wait for the window");
     drop(site);
 }

@@ -22,16 +22,23 @@ fn the_article_page_shows_every_version_and_the_changed_words() {
     for v in ["version 1", "version 2", "version 3"] {
         assert!(page.contains(v), "{v} missing");
     }
-    // The amount change, word by word and called out.
+    // The amount change, word by word, and the claim change the engine
+    // stored for it (not a word list of the page's own).
     assert!(
         page.contains("<del>$50</del><ins>$40</ins> billion"),
         "{page}"
     );
     assert!(
-        page.contains("Amount changed: <span class=\"amount\">$50 billion</span> → <span class=\"amount\">$40 billion</span>"),
+        page.contains(
+            "<li class=\"claim\"><span class=\"tag\">amount</span> <del>$50 billion</del> → <ins>$40 billion</ins>"
+        ),
         "{page}"
     );
-    assert!(page.contains("Hedge added: “reportedly”"), "{page}");
+    // The story fact the outlet revised.
+    assert!(
+        page.contains("<span class=\"tag\">revised</span> investment amount: <del>$50 billion</del> → <ins>$40 billion</ins>"),
+        "{page}"
+    );
     // The added sentence, and a link to the original.
     assert!(page.contains("<ins>Shares of Amazon rose 2.1% in early trading in New York.</ins>"));
     assert!(page.contains("<a href=\"http://127.0.0.1:"), "{page}");
@@ -53,7 +60,7 @@ fn the_story_page_covers_every_outlet_with_what_it_says_now() {
     let overview = &page[page.find("id=\"overview\"").unwrap()..page.find("</table>").unwrap()];
     // The techwire article now says $40 billion; the others $50 billion.
     let techwire = overview
-        .lines()
+        .split("<tr>")
         .find(|l| l.contains(">techwire-daily<"))
         .unwrap();
     assert!(
@@ -61,7 +68,7 @@ fn the_story_page_covers_every_outlet_with_what_it_says_now() {
         "{techwire}"
     );
     let harbor = overview
-        .lines()
+        .split("<tr>")
         .find(|l| l.contains(">harbor-ledger<"))
         .unwrap();
     assert!(harbor.contains("$50 billion"), "{harbor}");
@@ -101,7 +108,7 @@ fn page_text_from_fetched_pages_is_escaped() {
         .unwrap();
     let page = claimwatch::cli::export::render(store.conn(), None, "<b>story</b>", "now").unwrap();
     assert!(!page.contains("<script") && !page.contains("<img") && !page.contains("<b>"));
-    assert!(page.contains("&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;"));
+    assert!(page.contains("&lt;script&gt;alert('t')&lt;/script&gt;"));
     assert!(!page.contains("href=\"javascript:"), "{page}");
 }
 
@@ -170,4 +177,220 @@ fn the_exported_page_renders_in_headless_chromium() {
     assert!(dom.contains("<ins>Shares of Amazon rose"), "{dom}");
     assert!(dom.contains("<del>"), "{dom}");
     assert!(!dom.contains("<script"), "{dom}");
+}
+
+/// Collects everything the library logs, for the test that reads the log.
+#[derive(Clone, Default)]
+struct LogBuffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One stored change, the demo's $50 billion → $40 billion revision, told
+/// by every interface: the log line, the stored summary, `changes --json`,
+/// the email built from the outbox, the HTML export and the Atom feed.
+/// Regression for issue 15, where each told its own story.
+#[test]
+fn one_change_reads_the_same_in_every_interface() {
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let db = demo_db::build();
+    let lead = "amount $50 billion → $40 billion";
+
+    // The log.
+    let log = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let prefix = "techwire-daily: version 1 -> 2: ";
+    let line = log
+        .lines()
+        .find(|l| l.contains(prefix))
+        .unwrap_or_else(|| panic!("no log line for the change: {log}"));
+    let logged = &line[line.find(prefix).unwrap() + prefix.len()..];
+    // The structured fields follow the message.
+    let logged = logged.split(" source=").next().unwrap();
+    assert!(logged.starts_with(&format!("{lead}; ")), "{line}");
+
+    // The stored summary, as sqlite3 users read it.
+    let conn = rusqlite::Connection::open(&db.database).unwrap();
+    let (change_id, stored): (i64, String) = conn
+        .query_row(
+            "SELECT change_id, summary FROM change_feed WHERE source = 'techwire-daily' AND to_version = 2",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(stored, logged);
+
+    // `changes --json`: the same summary and the claim changes.
+    let o = claimwatch(
+        &db,
+        &["changes", "--since", "1d", "techwire-daily", "--json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["change_id"] == change_id)
+        .unwrap();
+    assert_eq!(row["summary"], stored.as_str());
+    assert_eq!(row["claim_changes"][0]["label"], lead);
+    assert_eq!(row["claim_changes"][0]["old"], "$50 billion");
+    assert_eq!(row["claim_changes"][0]["new"], "$40 billion");
+
+    // The email built from the outbox: every pending report in one digest.
+    let ids: Vec<i64> = conn
+        .prepare("SELECT id FROM outbox ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let items = claimwatch::store::outbox::load_items(&conn, &ids).unwrap();
+    let item = items.iter().find(|i| i.change_id == change_id).unwrap();
+    assert_eq!(item.summary, stored);
+    let mail = claimwatch::service::email::render::render("[claimwatch]", &items);
+    // The digest leads with an amount change (the demo has two of equal rank).
+    assert!(mail.subject.contains(" amount "), "{}", mail.subject);
+    let alone =
+        claimwatch::service::email::render::render("[claimwatch]", std::slice::from_ref(item));
+    assert_eq!(
+        alone.subject,
+        format!("[claimwatch] 1 change in 1 outlet: techwire-daily {lead}")
+    );
+    assert!(
+        mail.text.contains(&format!("* techwire-daily: {lead}")),
+        "{}",
+        mail.text
+    );
+    assert!(mail.text.contains(&stored), "{}", mail.text);
+    assert!(mail.html.contains(&stored), "{}", mail.html);
+
+    // The HTML export.
+    let o = claimwatch(&db, &["export", "html", "techwire-daily", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = stdout(&o);
+    assert!(
+        page.contains(&format!("<p class=\"meta\">{stored}</p>")),
+        "{page}"
+    );
+
+    // The Atom feed.
+    let o = claimwatch(&db, &["export", "atom", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let feed = stdout(&o);
+    assert!(
+        feed.contains(&format!("<title>techwire-daily: {lead}</title>")),
+        "{feed}"
+    );
+    assert!(
+        feed.contains(&format!("<summary>{stored}</summary>")),
+        "{feed}"
+    );
+}
+
+/// The feed as a real feed reader library sees it: Python's `feedparser`
+/// (Debian's `python3-feedparser`). Fails, never skips, without it.
+#[test]
+fn the_atom_feed_parses_with_feedparser_and_keeps_its_ids() {
+    let db = shared();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("changes.atom");
+    let read = || {
+        let o = claimwatch(db, &["export", "atom", "-o", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let script = r#"
+import json, sys, feedparser
+d = feedparser.parse(sys.argv[1])
+if d.bozo:
+    sys.exit("not well-formed: %s" % d.bozo_exception)
+assert d.version == "atom10", d.version
+print(json.dumps([{"id": e.id, "title": e.title, "content": e.content[0].value,
+                   "type": e.content[0].type, "updated": e.updated} for e in d.entries]))
+"#;
+        // Debian's python3, where python3-feedparser installs.
+        let python =
+            std::env::var_os("CLAIMWATCH_TEST_PYTHON").unwrap_or("/usr/bin/python3".into());
+        let out = Command::new(python)
+            .args(["-c", script])
+            .arg(&file)
+            .output()
+            .expect("python3 with feedparser (apt-get install -y python3-feedparser)");
+        assert!(
+            out.status.success(),
+            "feedparser: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let entries = read();
+    let entries = entries.as_array().unwrap();
+    // One entry per stored change.
+    let changes: i64 = rusqlite::Connection::open(&db.database)
+        .unwrap()
+        .query_row("SELECT count(*) FROM changes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(entries.len() as i64, changes);
+    let techwire = entries
+        .iter()
+        .find(|e| e["title"] == "techwire-daily: amount $50 billion → $40 billion")
+        .unwrap_or_else(|| panic!("{entries:?}"));
+    assert_eq!(techwire["type"], "text/html");
+    let content = techwire["content"].as_str().unwrap();
+    assert!(content.contains("<del"), "{content}");
+    assert!(content.contains(">$40 billion</ins>"), "{content}");
+    // Ids are stable: a rewritten feed has the same ones.
+    let again = read();
+    let ids = |v: &[serde_json::Value]| v.iter().map(|e| e["id"].clone()).collect::<Vec<_>>();
+    assert_eq!(ids(entries), ids(again.as_array().unwrap()));
+    assert!(
+        techwire["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:claimwatch:change:")
+    );
+}
+
+/// `[report.feed] path`: `check` rewrites the feed after its pass, even when
+/// every fetch fails (here the demo site is gone), and leaves no temporary
+/// file behind.
+#[test]
+fn check_rewrites_the_configured_feed_file() {
+    let db = shared();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cw.toml");
+    let text = std::fs::read_to_string(&db.config).unwrap().replace(
+        "database = \"claimwatch.db\"",
+        &format!("database = {:?}", db.database.to_str().unwrap()),
+    );
+    std::fs::write(
+        &config,
+        format!("{text}\n[report.feed]\npath = \"changes.atom\"\n"),
+    )
+    .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_claimwatch"))
+        .args(["--config", config.to_str().unwrap(), "check"])
+        .output()
+        .unwrap();
+    let feed = std::fs::read_to_string(dir.path().join("changes.atom"))
+        .unwrap_or_else(|e| panic!("no feed ({e}): {}", stderr(&o)));
+    assert!(feed.starts_with("<?xml"), "{feed}");
+    assert!(feed.contains("<title>techwire-daily: amount $50 billion → $40 billion</title>"));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
 }

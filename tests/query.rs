@@ -222,12 +222,16 @@ fn history_lists_every_version_with_its_change() {
     let rows = h.as_array().unwrap();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["change"], Value::Null);
+    // The log line's summary: the claim change first.
     assert!(
         rows[1]["change"]
             .as_str()
             .unwrap()
-            .starts_with("headline changed")
+            .starts_with("amount $50 billion → $40 billion; headline changed"),
+        "{}",
+        rows[1]["change"]
     );
+    assert_eq!(rows[1]["claim_changes"][0]["kind"], "amount");
     assert_eq!(
         rows.iter()
             .map(|r| r["latest"].as_bool().unwrap())
@@ -355,8 +359,8 @@ fn search_finds_versions_with_highlighted_snippets() {
         hits[0]["snippet"]
             .as_str()
             .unwrap()
-            .contains("**40 billion**"),
-        "{hits}"
+            .contains("**$40 billion**"),
+        "the currency sign is inside the highlight: {hits}"
     );
 
     // Who still says $50 billion now: the latest versions only.

@@ -56,15 +56,17 @@ pub fn list_outbox(config: &Config, json: bool) -> CmdResult<String> {
         out.push_str("note: [report.email] is not configured; these reports wait for it\n");
     }
     if rows.is_empty() {
-        out.push_str("no pending or failed reports\n");
+        out.push_str("no pending, retrying or failed reports\n");
     }
     for r in &rows {
         out.push_str(&format!(
             "#{:<5} {:<8} attempts {}  {}  {}  {}\n",
             r.id, r.state, r.attempts, r.created_at, r.source, r.summary
         ));
-        if r.state == "failed" {
-            out.push_str(&format!("        next attempt {}\n", r.next_attempt_at));
+        match (&r.next_attempt_at, r.state.as_str()) {
+            (Some(t), "retrying") => out.push_str(&format!("        next attempt {t}\n")),
+            (_, "failed") => out.push_str("        refused for good: not retried\n"),
+            _ => {}
         }
         if let Some(e) = &r.last_error {
             out.push_str(&format!("        last error: {e}\n"));

@@ -1,24 +1,30 @@
 //! `claimwatch export html`: one self-contained HTML page for an article or
-//! for the whole story — a timeline of versions, every change with its
-//! inserted and deleted words highlighted, changed amounts and hedges called
-//! out, and links to the original.
+//! for the whole story — what each outlet says now, the conflicts between
+//! outlets, a timeline of versions, and every change as the engine found
+//! and stored it: its claim changes (most significant first), the story
+//! facts it revised, the conflicts it started, and its inserted and deleted
+//! words.
 //!
 //! Architecture invariants: the page needs nothing but itself (inline CSS,
 //! no script, no image, a Content-Security-Policy that forbids loading
-//! anything), and every piece of text that came from a fetched page is
-//! escaped before it is written, so a hostile headline can never become
-//! markup.
+//! anything); it is written with `maud`, which escapes every interpolated
+//! value unless it is explicitly marked `PreEscaped` (only the constant
+//! style sheet is), so a hostile headline can never become markup; and it
+//! words nothing itself: the words of a change come from the store, as the
+//! log, the email and `claimwatch changes` show them.
 
 use crate::cli::error::CmdResult;
 use std::path::Path;
-use std::sync::LazyLock;
 
 use anyhow::Context;
-use regex::Regex;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rusqlite::Connection;
 
 use crate::cli::config::Config;
-use crate::core::compare::{Edit, SpanKind, TextDiff, WordSpan};
+use crate::core::change::ReportedClaim;
+use crate::core::claims::{Conflict, Revision};
+use crate::core::compare::{Edit, SpanKind, WordSpan};
+use crate::core::wording::render_conflict;
 use crate::store::query::{self, ChangeRow, DocumentRow, QueryError, VersionDetail, VersionRow};
 
 /// Everything the page shows about one document.
@@ -27,6 +33,8 @@ struct DocPage {
     versions: Vec<VersionRow>,
     changes: Vec<ChangeRow>,
     latest: Option<VersionDetail>,
+    /// The story facts its latest version states: `(fact, value)`.
+    facts: Vec<(String, String)>,
 }
 
 /// Renders the page for one document, or for every document of the story
@@ -52,22 +60,30 @@ pub fn render(
     for doc in docs {
         let versions = query::history(conn, Some(doc.id))?;
         let changes = query::changes_since(conn, "", Some(doc.id))?;
-        let latest = match versions.last() {
-            Some(v) => Some(query::version_detail(conn, v.version_id)?),
-            None => None,
+        let (latest, facts) = match versions.last() {
+            Some(v) => (
+                Some(query::version_detail(conn, v.version_id)?),
+                crate::store::claims::facts_of_version(conn, v.version_id)?,
+            ),
+            None => (None, Vec::new()),
         };
         pages.push(DocPage {
             doc,
             versions,
             changes,
             latest,
+            facts,
         });
     }
+    let conflicts = match target {
+        Some(_) => Vec::new(),
+        None => crate::store::claims::current_conflicts(conn)?,
+    };
     let title = match target {
         Some(d) => format!("{} — {}", d.source, story),
         None => story.to_string(),
     };
-    Ok(page(&title, story, &pages, generated_at))
+    Ok(page(&title, story, &pages, &conflicts, generated_at).into_string())
 }
 
 /// `claimwatch export html [TARGET] -o FILE` (`-` for standard output).
@@ -76,14 +92,26 @@ pub fn html_command(config: &Config, target: Option<&str>, output: &Path) -> Cmd
     let doc = target.map(|t| query::find_document(&conn, t)).transpose()?;
     let now = crate::store::timestamp(chrono::Utc::now());
     let html = render(&conn, doc.as_ref(), &config.story.name, &now)?;
+    write_output(output, &html)
+}
+
+/// `claimwatch export atom -o FILE` (`-` for standard output).
+pub fn atom_command(config: &Config, output: &Path) -> CmdResult<u8> {
+    let conn = crate::cli::query::open_db(config)?;
+    let now = crate::store::timestamp(chrono::Utc::now());
+    let feed = crate::service::atom::feed(&conn, &config.story.name, &now)?;
+    write_output(output, &feed)
+}
+
+/// Writes an export to `output` (`-`: standard output), beside the target
+/// and renamed, so a reader never sees half a file.
+pub(crate) fn write_output(output: &Path, contents: &str) -> CmdResult<u8> {
     if output.as_os_str() == "-" {
-        return crate::cli::query::emit(&html);
+        return crate::cli::query::emit(contents);
     }
-    // Written beside the target and renamed, so a reader never sees half a page.
-    let tmp = output.with_extension("html.partial");
-    std::fs::write(&tmp, &html).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, output).with_context(|| format!("cannot write {}", output.display()))?;
-    eprintln!("wrote {} ({} bytes)", output.display(), html.len());
+    crate::service::atom::write_atomically(output, contents.as_bytes())
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    eprintln!("wrote {} ({} bytes)", output.display(), contents.len());
     Ok(crate::cli::exit::OK)
 }
 
@@ -109,186 +137,205 @@ del + ins { margin-left: .2em; }
 td time { white-space: nowrap; }
 ul.callouts { list-style: none; padding: .5rem .8rem; margin: .5rem 0; background: #fff6d6;
               border: 1px solid #ecd17a; border-radius: 4px; }
-ul.callouts li::before { content: "⚑ "; color: #9a6b00; }
+ul.callouts li { margin: .2rem 0; }
+ul.callouts .why { color: #5a5a5a; font-size: .9rem; }
+ul.conflicts { padding: .5rem .8rem .5rem 1.8rem; background: #fdecea; border: 1px solid #f1aeb5;
+               border-radius: 4px; }
 .amount { font-weight: 600; }
 details { margin: 1rem 0; }
 details p { margin: .5rem 0; }
 "#;
 
-fn page(title: &str, story: &str, pages: &[DocPage], generated_at: &str) -> String {
-    let mut h = String::with_capacity(16 * 1024);
-    h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    // Nothing may load: the page is a record, and opening it must not tell
-    // anyone it was opened.
-    h.push_str(
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
-    );
-    h.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
-    h.push_str(&format!("<title>{}</title>\n", esc(title)));
-    h.push_str(&format!("<style>{STYLE}</style>\n</head>\n<body>\n"));
-    h.push_str(&format!(
-        "<header>\n<h1>{}</h1>\n<p class=\"meta\">How the coverage of “{}” changed: {} article(s), {} version(s), {} change(s).</p>\n</header>\n",
-        esc(title),
-        esc(story),
-        pages.len(),
-        pages.iter().map(|p| p.versions.len()).sum::<usize>(),
-        pages.iter().map(|p| p.changes.len()).sum::<usize>(),
-    ));
-    if pages.len() > 1 {
-        overview(&mut h, pages);
-    }
-    for p in pages {
-        document(&mut h, p);
-    }
-    h.push_str(&format!(
-        "<footer>\n<p>Generated by claimwatch at {}. Inserted words are <ins>marked like this</ins>, deleted words <del>like this</del>.</p>\n</footer>\n</body>\n</html>\n",
-        time(generated_at)
-    ));
-    h
-}
-
-/// The table at the top of a story page: what each outlet says now.
-fn overview(h: &mut String, pages: &[DocPage]) {
-    h.push_str("<section id=\"overview\">\n<h2>What each outlet says now</h2>\n<table>\n");
-    h.push_str("<tr><th>Outlet</th><th>Latest headline</th><th>Amounts in the latest version</th><th>Versions</th><th>Last changed</th></tr>\n");
-    for p in pages {
-        let (headline, amounts) = match &p.latest {
-            Some(v) => {
-                let mut all = amounts(v.title.as_deref().unwrap_or(""));
-                for a in amounts(&v.text) {
-                    if !all.contains(&a) {
-                        all.push(a);
+fn page(
+    title: &str,
+    story: &str,
+    pages: &[DocPage],
+    conflicts: &[Conflict],
+    generated_at: &str,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                // Nothing may load: the page is a record, and opening it
+                // must not tell anyone it was opened.
+                meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
+                meta name="referrer" content="no-referrer";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    h1 { (title) }
+                    p.meta {
+                        "How the coverage of “" (story) "” changed: "
+                        (pages.len()) " article(s), "
+                        (pages.iter().map(|p| p.versions.len()).sum::<usize>()) " version(s), "
+                        (pages.iter().map(|p| p.changes.len()).sum::<usize>()) " change(s)."
                     }
                 }
-                (v.title.clone().unwrap_or_default(), all)
+                @if pages.len() > 1 {
+                    (overview(pages, conflicts))
+                }
+                @for p in pages {
+                    (document(p))
+                }
+                footer {
+                    p {
+                        "Generated by claimwatch at " (time(generated_at))
+                        ". Inserted words are " ins { "marked like this" }
+                        ", deleted words " del { "like this" } "."
+                    }
+                }
             }
-            None => ("(no version yet)".to_string(), Vec::new()),
-        };
-        let last_changed = p
-            .changes
-            .last()
-            .map_or_else(|| "never".to_string(), |c| time(&c.detected_at));
-        h.push_str(&format!(
-            "<tr><td><a href=\"#doc-{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            p.doc.id,
-            esc(&p.doc.source),
-            esc(&headline),
-            amounts
-                .iter()
-                .map(|a| format!("<span class=\"amount\">{}</span>", esc(a)))
-                .collect::<Vec<_>>()
-                .join(", "),
-            p.versions.len(),
-            last_changed,
-        ));
+        }
     }
-    h.push_str("</table>\n</section>\n");
 }
 
-fn document(h: &mut String, p: &DocPage) {
-    h.push_str(&format!(
-        "<section class=\"document\" id=\"doc-{}\">\n<h2>{}</h2>\n<p class=\"meta\">Original: {}",
-        p.doc.id,
-        esc(&p.doc.source),
-        link(&p.doc.url)
-    ));
-    if let Some(c) = p
+/// The top of a story page: what each outlet says now, and where outlets
+/// disagree.
+fn overview(pages: &[DocPage], conflicts: &[Conflict]) -> Markup {
+    html! {
+        section #overview {
+            h2 { "What each outlet says now" }
+            table {
+                tr { th { "Outlet" } th { "Latest headline" } th { "Story facts in the latest version" } th { "Versions" } th { "Last changed" } }
+                @for p in pages {
+                    tr {
+                        td { a href={ "#doc-" (p.doc.id) } { (p.doc.source) } }
+                        td {
+                            @match &p.latest {
+                                Some(v) => (v.title.as_deref().unwrap_or("")),
+                                None => "(no version yet)",
+                            }
+                        }
+                        td {
+                            @for (i, (fact, value)) in p.facts.iter().enumerate() {
+                                @if i > 0 { ", " }
+                                (fact) ": " span.amount { (value) }
+                            }
+                        }
+                        td { (p.versions.len()) }
+                        td {
+                            @match p.changes.last() {
+                                Some(c) => (time(&c.detected_at)),
+                                None => "never",
+                            }
+                        }
+                    }
+                }
+            }
+            @if !conflicts.is_empty() {
+                h3 { "Where outlets disagree now" }
+                ul.conflicts {
+                    @for c in conflicts { li { (render_conflict(c)) } }
+                }
+            }
+        }
+    }
+}
+
+fn document(p: &DocPage) -> Markup {
+    let canonical = p
         .latest
         .as_ref()
         .and_then(|v| v.canonical_url.as_deref())
-        .filter(|c| *c != p.doc.url)
-    {
-        h.push_str(&format!(" · canonical: {}", link(c)));
-    }
-    h.push_str("</p>\n");
-    if p.versions.is_empty() {
-        h.push_str("<p>No version stored yet.</p>\n</section>\n");
-        return;
-    }
-    h.push_str("<h3>Timeline</h3>\n<ol class=\"timeline\">\n");
-    for v in &p.versions {
-        let change = p.changes.iter().find(|c| c.to_version == v.version);
-        h.push_str(&format!(
-            "<li>{} · version {} · “{}”{}</li>\n",
-            time(&v.fetched_at),
-            v.version,
-            esc(v.title.as_deref().unwrap_or("(no headline)")),
-            match change {
-                Some(c) => format!(
-                    " — <a href=\"#change-{}\">{}</a>",
-                    c.change_id,
-                    esc(&c.summary)
-                ),
-                None if v.version == 1 => " — first version".to_string(),
-                None => String::new(),
+        .filter(|c| *c != p.doc.url);
+    html! {
+        section.document id={ "doc-" (p.doc.id) } {
+            h2 { (p.doc.source) }
+            p.meta {
+                "Original: " (link(&p.doc.url))
+                @if let Some(c) = canonical { " · canonical: " (link(c)) }
             }
-        ));
-    }
-    h.push_str("</ol>\n");
-    for c in &p.changes {
-        change(h, c);
-    }
-    if let Some(v) = &p.latest {
-        h.push_str(&format!(
-            "<details>\n<summary>Full text of the latest version ({}, fetched {})</summary>\n<p><strong>{}</strong></p>\n",
-            v.version,
-            time(&v.fetched_at),
-            esc(v.title.as_deref().unwrap_or("(no headline)"))
-        ));
-        for para in v.text.split("\n\n").filter(|s| !s.trim().is_empty()) {
-            h.push_str(&format!("<p>{}</p>\n", esc(para)));
+            @if p.versions.is_empty() {
+                p { "No version stored yet." }
+            } @else {
+                h3 { "Timeline" }
+                ol.timeline {
+                    @for v in &p.versions {
+                        li {
+                            (time(&v.fetched_at)) " · version " (v.version)
+                            " · “" (v.title.as_deref().unwrap_or("(no headline)")) "”"
+                            @match p.changes.iter().find(|c| c.to_version == v.version) {
+                                Some(c) => { " — " a href={ "#change-" (c.change_id) } { (c.summary) } }
+                                None => { @if v.version == 1 { " — first version" } }
+                            }
+                        }
+                    }
+                }
+                @for c in &p.changes { (change(c)) }
+                @if let Some(v) = &p.latest {
+                    details {
+                        summary { "Full text of the latest version (" (v.version) ", fetched " (time(&v.fetched_at)) ")" }
+                        p { strong { (v.title.as_deref().unwrap_or("(no headline)")) } }
+                        @for para in v.text.split("\n\n").filter(|s| !s.trim().is_empty()) {
+                            p { (para) }
+                        }
+                    }
+                }
+            }
         }
-        h.push_str("</details>\n");
     }
-    h.push_str("</section>\n");
 }
 
-fn change(h: &mut String, c: &ChangeRow) {
-    h.push_str(&format!(
-        "<article class=\"change\" id=\"change-{}\">\n<h3>Version {} → {} · {}</h3>\n<p class=\"meta\">{}</p>\n",
-        c.change_id,
-        c.from_version,
-        c.to_version,
-        time(&c.detected_at),
-        esc(&c.summary)
-    ));
-    let notes = callouts(&c.diff);
-    if !notes.is_empty() {
-        h.push_str("<ul class=\"callouts\">\n");
-        for n in notes {
-            h.push_str(&format!("<li>{n}</li>\n"));
-        }
-        h.push_str("</ul>\n");
-    }
-    if let Some(t) = &c.diff.title {
-        h.push_str(&format!(
-            "<p class=\"edit headline\"><span class=\"tag\">headline</span> {}</p>\n",
-            words(&t.words)
-        ));
-    }
-    for e in &c.diff.edits {
-        match e {
-            Edit::Replace { words: w, .. } => h.push_str(&format!(
-                "<p class=\"edit edited\"><span class=\"tag\">edited</span> {}</p>\n",
-                words(w)
-            )),
-            Edit::Insert { text, .. } => h.push_str(&format!(
-                "<p class=\"edit added\"><span class=\"tag\">added</span> <ins>{}</ins></p>\n",
-                esc(text)
-            )),
-            Edit::Delete { text, .. } => h.push_str(&format!(
-                "<p class=\"edit removed\"><span class=\"tag\">removed</span> <del>{}</del></p>\n",
-                esc(text)
-            )),
+fn change(c: &ChangeRow) -> Markup {
+    html! {
+        article.change id={ "change-" (c.change_id) } {
+            h3 { "Version " (c.from_version) " → " (c.to_version) " · " (time(&c.detected_at)) }
+            p.meta { (c.summary) }
+            @if !c.claim_changes.is_empty() || !c.revisions.is_empty() || !c.conflicts.is_empty() {
+                ul.callouts {
+                    @for cc in &c.claim_changes { li.claim { (claim(cc)) } }
+                    @for r in &c.revisions { li.revision { (revision(r)) } }
+                    @for x in &c.conflicts { li.conflict { "Outlets disagree on " (render_conflict(x)) } }
+                }
+            }
+            @if let Some(t) = &c.diff.title {
+                p.edit.headline { span.tag { "headline" } " " (words(&t.words)) }
+            }
+            @for e in &c.diff.edits {
+                @match e {
+                    Edit::Replace { words: w, .. } => p.edit.edited { span.tag { "edited" } " " (words(w)) },
+                    Edit::Insert { text, .. } => p.edit.added { span.tag { "added" } " " ins { (text) } },
+                    Edit::Delete { text, .. } => p.edit.removed { span.tag { "removed" } " " del { (text) } },
+                }
+            }
         }
     }
-    h.push_str("</article>\n");
+}
+
+/// A claim change as the engine worded it: its kind, the old and new
+/// value marked, and the rest of its summary (other facets, the sentence).
+fn claim(c: &ReportedClaim) -> Markup {
+    let rest = c.summary.strip_prefix(c.label.as_str()).unwrap_or("");
+    html! {
+        span.tag { (c.kind) }
+        " "
+        @match (&c.old, &c.new) {
+            (Some(o), Some(n)) => { del { (o) } " → " ins { (n) } }
+            // "claim added" under the tag "claim": "added".
+            _ => (c.label.strip_prefix(c.kind.as_str()).map_or(c.label.as_str(), str::trim)),
+        }
+        @if !rest.is_empty() { " " span.why { (rest.trim_start_matches([';', ':', ' '])) } }
+    }
+}
+
+/// A story fact this outlet revised.
+fn revision(r: &Revision) -> Markup {
+    html! {
+        span.tag { "revised" } " " (r.fact) ": "
+        del { (r.old.as_deref().unwrap_or("(not stated)")) }
+        " → "
+        ins { (r.new.as_deref().unwrap_or("(not stated)")) }
+    }
 }
 
 /// A stored time as a `<time>` element: the exact value for machines, a
 /// shorter "2026-11-26 12:51:10 UTC" for people.
-fn time(t: &str) -> String {
+fn time(t: &str) -> Markup {
     let short = match t.split_once('T') {
         Some((date, rest)) => {
             let clock = rest.split(['.', 'Z', '+']).next().unwrap_or(rest);
@@ -296,205 +343,54 @@ fn time(t: &str) -> String {
         }
         None => t.to_string(),
     };
-    format!("<time datetime=\"{}\">{}</time>", esc(t), esc(&short))
+    html! { time datetime=(t) { (short) } }
 }
 
-/// A word diff as HTML: `<del>` for deleted words, `<ins>` for inserted.
-fn words(spans: &[WordSpan]) -> String {
-    spans
-        .iter()
-        .map(|w| match w.kind {
-            SpanKind::Equal => esc(&w.text),
-            SpanKind::Delete => format!("<del>{}</del>", esc(&w.text)),
-            SpanKind::Insert => format!("<ins>{}</ins>", esc(&w.text)),
-        })
-        .collect()
-}
-
-static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:US)?\$\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:billion|million|trillion|bn|mn)\b)?|\b\d+(?:\.\d+)?\s?(?:%|per ?cent\b)",
-    )
-    .expect("valid amount pattern")
-});
-
-/// Wording that weakens a claim, and wording that firms one up: a change
-/// in either is worth a reader's attention even when the words are few.
-const HEDGES: &[&str] = &[
-    "reportedly",
-    "according to people familiar",
-    "people familiar with the matter",
-    "in talks",
-    "is said to",
-    "are said to",
-    "allegedly",
-    "sources said",
-    "up to",
-    "could",
-    "may",
-];
-const FIRMERS: &[&str] = &[
-    "confirmed",
-    "confirms",
-    "joint statement",
-    "announced",
-    "said in a statement",
-];
-
-static PHRASES: LazyLock<Vec<(&'static str, bool, Regex)>> = LazyLock::new(|| {
-    HEDGES
-        .iter()
-        .map(|p| (*p, true))
-        .chain(FIRMERS.iter().map(|p| (*p, false)))
-        .map(|(p, hedge)| {
-            let re = Regex::new(&format!(r"(?i)\b{}\b", regex::escape(p))).expect("valid phrase");
-            (p, hedge, re)
-        })
-        .collect()
-});
-
-/// Amounts and percentages in a text, in order, without repeats.
-fn amounts(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for m in AMOUNT.find_iter(text) {
-        let a = m.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
-        if !out.contains(&a) {
-            out.push(a);
-        }
-    }
-    out
-}
-
-/// What a reader must not miss in a change: amounts that changed, appeared
-/// or disappeared, and hedges or confirmations added or dropped. Returns
-/// HTML (escaped). This reads the text diff only; claim-level changes come
-/// from the claim tables once they are stored.
-fn callouts(diff: &TextDiff) -> Vec<String> {
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if let Some(t) = &diff.title {
-        pairs.push((
-            t.old.clone().unwrap_or_default(),
-            t.new.clone().unwrap_or_default(),
-        ));
-    }
-    for e in &diff.edits {
-        pairs.push(match e {
-            Edit::Replace { old, new, .. } => (old.clone(), new.clone()),
-            Edit::Insert { text, .. } => (String::new(), text.clone()),
-            Edit::Delete { text, .. } => (text.clone(), String::new()),
-        });
-    }
-    let mut out: Vec<String> = Vec::new();
-    let mut push = |s: String| {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    };
-    let amount_list = |v: &[String]| {
-        v.iter()
-            .map(|a| format!("<span class=\"amount\">{}</span>", esc(a)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    for (old, new) in &pairs {
-        let (oa, na) = (amounts(old), amounts(new));
-        let gone: Vec<String> = oa.iter().filter(|a| !na.contains(a)).cloned().collect();
-        let came: Vec<String> = na.iter().filter(|a| !oa.contains(a)).cloned().collect();
-        match (gone.is_empty(), came.is_empty()) {
-            (false, false) => push(format!(
-                "Amount changed: {} → {}",
-                amount_list(&gone),
-                amount_list(&came)
-            )),
-            (false, true) => push(format!("Amount no longer stated: {}", amount_list(&gone))),
-            (true, false) => push(format!("Amount newly stated: {}", amount_list(&came))),
-            (true, true) => {}
-        }
-        for (phrase, hedge, re) in PHRASES.iter() {
-            let (was, is) = (re.is_match(old), re.is_match(new));
-            if was == is {
-                continue;
+/// A word diff: `<del>` for deleted words, `<ins>` for inserted.
+fn words(spans: &[WordSpan]) -> Markup {
+    html! {
+        @for w in spans {
+            @match w.kind {
+                SpanKind::Equal => (w.text),
+                SpanKind::Delete => del { (w.text) },
+                SpanKind::Insert => ins { (w.text) },
             }
-            let kind = if *hedge { "Hedge" } else { "Confirmation" };
-            let verb = if is { "added" } else { "removed" };
-            push(format!("{kind} {verb}: “{}”", esc(phrase)));
         }
     }
-    out
 }
 
 /// A link to an original page; anything but http(s) is shown as text, so a
 /// stored `javascript:` URL can never become a live link.
-fn link(url: &str) -> String {
+fn link(url: &str) -> Markup {
     let lower = url.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        format!(
-            "<a href=\"{0}\" rel=\"noopener noreferrer\">{0}</a>",
-            esc(url)
-        )
-    } else {
-        esc(url)
-    }
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    html! {
+        @if lower.starts_with("http://") || lower.starts_with("https://") {
+            a href=(url) rel="noopener noreferrer" { (url) }
+        } @else {
+            (url)
         }
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::compare::compare_articles;
 
     #[test]
-    fn escaping_covers_markup_and_quotes() {
+    fn links_and_text_are_escaped_and_only_web_links_are_live() {
         assert_eq!(
-            esc(r#"<script>alert("x")</script> & 'y'"#),
-            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+            link("javascript:alert(1)").into_string(),
+            "javascript:alert(1)"
         );
-        assert_eq!(link("javascript:alert(1)"), "javascript:alert(1)");
         assert!(
             link("https://e.com/?a=1&b=\"2\"")
+                .into_string()
                 .contains("href=\"https://e.com/?a=1&amp;b=&quot;2&quot;\"")
         );
-    }
-
-    #[test]
-    fn a_changed_amount_and_an_added_hedge_are_called_out() {
-        let d = compare_articles(
-            Some("Amazon commits $50 billion"),
-            "Amazon has committed $50 billion to OpenAI.",
-            Some("Amazon commits $40 billion"),
-            "Amazon has reportedly committed $40 billion to OpenAI.",
-        );
-        let notes = callouts(&d);
-        assert!(notes.contains(
-            &"Amount changed: <span class=\"amount\">$50 billion</span> → <span class=\"amount\">$40 billion</span>".to_string()
-        ), "{notes:?}");
-        assert!(
-            notes.contains(&"Hedge added: “reportedly”".to_string()),
-            "{notes:?}"
-        );
-        assert_eq!(notes.len(), 2, "repeats are merged: {notes:?}");
-    }
-
-    #[test]
-    fn amounts_are_found_in_their_usual_spellings() {
-        assert_eq!(
-            amounts("up to $50 billion, US$ 3.5bn, $1,200 and 2.1% — $50 billion again"),
-            vec!["$50 billion", "US$ 3.5bn", "$1,200", "2.1%"]
-        );
+        let w = words(&[WordSpan {
+            kind: SpanKind::Insert,
+            text: "<script>".into(),
+        }]);
+        assert_eq!(w.into_string(), "<ins>&lt;script&gt;</ins>");
     }
 }

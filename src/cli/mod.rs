@@ -43,6 +43,11 @@ pub struct Cli {
     /// Log lines as JSON (one object per line).
     #[arg(long, global = true)]
     pub log_json: bool,
+    /// What to log: a level (error, warn, info, debug, trace) or a filter
+    /// such as "claimwatch=debug". Overrides RUST_LOG and the config's
+    /// log_level; the default is info.
+    #[arg(long, global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -59,6 +64,7 @@ pub enum Command {
     },
     /// The outlets: how much is stored and how their last check went.
     Sources {
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -66,6 +72,7 @@ pub enum Command {
     Documents {
         /// Only the documents of this source.
         source: Option<String>,
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -73,6 +80,7 @@ pub enum Command {
     History {
         /// A document URL or a source name.
         target: Option<String>,
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -84,6 +92,7 @@ pub enum Command {
         /// Print the stored raw HTML instead (the evidence).
         #[arg(long, conflicts_with = "json")]
         raw: bool,
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -97,6 +106,7 @@ pub enum Command {
         /// The newer version (default: the latest).
         #[arg(long)]
         to: Option<i64>,
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -107,6 +117,7 @@ pub enum Command {
         /// How far back, e.g. 30m, 24h, 7d.
         #[arg(long, default_value = "7d")]
         since: String,
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -120,6 +131,7 @@ pub enum Command {
         /// Only the story's facts per outlet and the conflicts.
         #[arg(long)]
         conflicts: bool,
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -130,6 +142,7 @@ pub enum Command {
         old: PathBuf,
         /// The newer page (HTML).
         new: PathBuf,
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -153,6 +166,7 @@ pub enum Command {
         /// of the whole text.
         #[arg(long)]
         claims: bool,
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -195,8 +209,9 @@ pub enum Command {
         #[command(subcommand)]
         command: ReportCommand,
     },
-    /// Email reports not yet delivered: pending and failed, with last errors.
+    /// Email reports not delivered: pending, retrying and failed, with last errors.
     Outbox {
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -218,6 +233,12 @@ pub enum ExportCommand {
         #[arg(long, short)]
         output: PathBuf,
     },
+    /// An Atom feed of the changes, newest first, for a feed reader.
+    Atom {
+        /// The file to write, or - for standard output.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -226,11 +247,13 @@ pub enum DbCommand {
     Backup {
         /// The new file (never overwritten).
         path: PathBuf,
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
     /// Check integrity, foreign keys, the search index and the schema version.
     Check {
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -243,6 +266,7 @@ pub enum DbCommand {
         /// Report what would be released without changing anything.
         #[arg(long)]
         dry_run: bool,
+        /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
     },
@@ -257,7 +281,7 @@ pub enum ConfigCommand {
 /// Parses the command line, runs the command and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.log_json);
+    init_tracing(cli.log_json, &log_filter(&cli));
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -267,11 +291,36 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The log filter, first found of: `--log-level`, `RUST_LOG`, the config's
+/// `log_level`, `info`. The config is read here only for that key; a config
+/// that does not load is reported by the command itself.
+fn log_filter(cli: &Cli) -> String {
+    if let Some(l) = &cli.log_level {
+        return l.clone();
+    }
+    if let Ok(l) = std::env::var("RUST_LOG")
+        && !l.trim().is_empty()
+    {
+        return l;
+    }
+    cli.config
+        .exists()
+        .then(|| config::load(&cli.config).ok())
+        .flatten()
+        .and_then(|c| c.log_level)
+        .unwrap_or_else(|| "info".to_string())
+}
+
 /// Logs go to stderr; colour only on a terminal (journald shows escape codes
-/// literally); `RUST_LOG` overrides the default level.
-pub fn init_tracing(json: bool) {
+/// literally). `filter` is an `EnvFilter` directive (`debug`,
+/// `claimwatch=debug,info`); one that does not parse falls back to `info`
+/// with a warning.
+pub fn init_tracing(json: bool, filter: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let (filter, bad) = match EnvFilter::try_new(filter) {
+        Ok(f) => (f, None),
+        Err(e) => (EnvFilter::new("info"), Some(e)),
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -281,6 +330,9 @@ pub fn init_tracing(json: bool) {
     } else {
         builder.try_init()
     };
+    if let Some(e) = bad {
+        tracing::warn!(error = %e, "the log level does not parse; logging at info");
+    }
 }
 
 fn runtime() -> CmdResult<tokio::runtime::Runtime> {
@@ -379,6 +431,9 @@ fn run(cli: Cli) -> CmdResult<u8> {
         Command::Export {
             command: ExportCommand::Html { target, output },
         } => export::html_command(&load(&cli)?, target.as_deref(), output),
+        Command::Export {
+            command: ExportCommand::Atom { output },
+        } => export::atom_command(&load(&cli)?, output),
         Command::Db { command } => db::command(&load(&cli)?, command),
         Command::Extract { url, lines, file } => {
             let story = story_if_configured(&cli)?;

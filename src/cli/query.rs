@@ -170,6 +170,7 @@ struct DiffOut<'a> {
     from: i64,
     to: i64,
     summary: String,
+    claim_changes: Vec<crate::core::change::ReportedClaim>,
     diff: &'a crate::core::compare::TextDiff,
 }
 
@@ -184,6 +185,14 @@ pub fn diff(
     let conn = open_db(config)?;
     let doc = find_document(&conn, target)?;
     let (from, to, diff) = q::diff(&conn, doc.id, from, to)?;
+    // Any two versions, not only neighbours: the claims are compared now,
+    // with the configured story, as the pipeline compares them.
+    let (old, new) = (
+        q::version_text(&conn, doc.id, from)?.1,
+        q::version_text(&conn, doc.id, to)?.1,
+    );
+    let claim_changes = crate::core::analysis::claim_changes(&old, &new, &config.story.claims());
+    let summary = crate::core::wording::headline(&claim_changes, &diff);
     if json {
         return print_json(&DiffOut {
             document_id: doc.id,
@@ -191,17 +200,19 @@ pub fn diff(
             url: &doc.url,
             from,
             to,
-            summary: diff.summary(),
+            summary,
+            claim_changes: claim_changes
+                .iter()
+                .map(crate::core::change::ReportedClaim::of)
+                .collect(),
             diff: &diff,
         });
     }
     let mut out = format!(
-        "{}  {}\nversion {from} -> {to}: {}\n",
-        doc.source,
-        doc.url,
-        diff.summary()
+        "{}  {}\nversion {from} -> {to}: {summary}\n",
+        doc.source, doc.url,
     );
-    let body = crate::core::wording::render_diff(&diff);
+    let body = crate::core::wording::render_report(&claim_changes, &diff);
     if !body.is_empty() {
         out.push_str(&body);
         out.push('\n');
@@ -230,6 +241,9 @@ pub fn changes(config: &Config, since: &str, target: Option<&str>, json: bool) -
             "{}  {}  v{} -> v{}  {}\n  {}\n",
             r.detected_at, r.source, r.from_version, r.to_version, r.summary, r.url
         ));
+        for c in &r.claim_changes {
+            out.push_str(&format!("    * {}\n", c.summary));
+        }
         for line in crate::core::wording::render_diff(&r.diff).lines() {
             out.push_str(&format!("    {line}\n"));
         }

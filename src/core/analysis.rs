@@ -65,6 +65,19 @@ pub fn content_hash(article: &Article) -> String {
     h.finalize().to_hex().to_string()
 }
 
+/// The claim changes between two analysed texts, most significant first.
+fn ranked_changes(old: &claims::Analysis, new: &claims::Analysis) -> Vec<ClaimChange> {
+    let mut changes = claims::compare_claims(old, new);
+    changes.sort_by_key(|c| std::cmp::Reverse(c.kind.significance()));
+    changes
+}
+
+/// The claim changes between two texts, most significant first: what the
+/// pipeline stores with a change, for any two versions.
+pub fn claim_changes(old: &str, new: &str, story: &Story) -> Vec<ClaimChange> {
+    ranked_changes(&claims::analyse(old, story), &claims::analyse(new, story))
+}
+
 /// Extracts a page, checks that the extraction is an article, finds its
 /// claims, and compares both with the previous version.
 pub fn analyse(
@@ -93,8 +106,7 @@ pub fn analyse(
         let diff =
             compare::compare_articles(p.title, p.text, article.title.as_deref(), &article.text);
         let old = claims::analyse(p.text, story);
-        changes = claims::compare_claims(&old, &analysis);
-        changes.sort_by_key(|c| std::cmp::Reverse(c.kind.significance()));
+        changes = ranked_changes(&old, &analysis);
         revisions = claims::fact_revisions(&claims::fact_values(&old, story), &facts);
         diff
     });

@@ -30,14 +30,26 @@ impl Significance {
     }
 }
 
-/// One changed claim, e.g. kind "amount", old "$50 billion", new "$40 billion".
+/// One changed claim as every report shows it, e.g. kind "amount", old
+/// "$50 billion", new "$40 billion", label "amount $50 billion → $40
+/// billion". Built from a claim change by `ReportedClaim::of`
+/// (`core::wording`), so every interface words it the same way. Its field
+/// names are part of the documented `--json` output (docs/CLI.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReportedClaim {
+    /// What changed: `amount`, `certainty`, `attribution`, `claim` (added
+    /// or removed), `reworded`, `moved`.
     pub kind: String,
+    /// The claim engine's kind: `amount_changed`, `certainty_changed`, ...
+    pub change_kind: String,
+    /// Higher is more significant (an amount change ranks first).
+    pub significance: u8,
     pub old: Option<String>,
     pub new: Option<String>,
-    /// A free-text description, when the claim change has one.
-    pub text: Option<String>,
+    /// What happened, in a few words: `amount $50 billion → $40 billion`.
+    pub label: String,
+    /// The label, the other facets that changed with it, and the sentence.
+    pub summary: String,
 }
 
 /// One change to report, as read from the database.
@@ -62,6 +74,19 @@ pub struct ReportItem {
 }
 
 impl ReportItem {
+    /// The ranking of a change among others: its significance, then its
+    /// most significant claim change.
+    pub fn rank(&self) -> (Significance, u8) {
+        (
+            self.significance(),
+            self.claim_changes
+                .iter()
+                .map(|c| c.significance)
+                .max()
+                .unwrap_or(0),
+        )
+    }
+
     /// How much this change matters.
     pub fn significance(&self) -> Significance {
         if !self.claim_changes.is_empty() {
@@ -72,4 +97,11 @@ impl ReportItem {
             Significance::Text
         }
     }
+}
+
+/// Orders changes most significant first, across outlets; changes of equal
+/// rank keep their order (oldest first). A report leads with what matters
+/// most, not with whichever check happened to finish first.
+pub fn by_significance(items: &mut [ReportItem]) {
+    items.sort_by_key(|i| std::cmp::Reverse(i.rank()));
 }

@@ -2,12 +2,10 @@
 //! diffs and conflicts into the words people read. The log, the email, the
 //! CLI and the HTML export all word a change through here.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 
 use crate::core::change::ReportedClaim;
-use crate::core::claims::{ChangeKind, ClaimChange, Conflict, WordSpanKind};
+use crate::core::claims::{ChangeKind, ClaimChange, Conflict, FacetChange, WordSpanKind};
 use crate::core::compare::{self, TextDiff};
 
 /// A report-ready line for one claim change: what changed and its old and
@@ -100,7 +98,7 @@ impl ClaimLine {
                 let others: Vec<String> = c
                     .facets_changed
                     .iter()
-                    .filter(|f| f.facet != kind)
+                    .filter(|f| f.facet != kind && changes_what_it_says(f))
                     .map(|f| {
                         let or_none = |v: &str| {
                             if v.is_empty() {
@@ -132,29 +130,56 @@ impl ClaimLine {
     }
 }
 
+/// Whether a facet change alters what a claim says, so a reader should see
+/// it beside the main change. A date or an entity that is merely mentioned
+/// now (`date none → tuesday`) or no longer mentioned adds or drops a
+/// detail; a date that moved, or an entity replaced by another, changes the
+/// claim. Amounts, percentages, certainty and attribution always count.
+fn changes_what_it_says(f: &FacetChange) -> bool {
+    match f.facet.as_str() {
+        "date" => !f.old.is_empty() && !f.new.is_empty(),
+        "entities" => {
+            let set = |s: &str| -> Vec<String> {
+                s.split(", ")
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            };
+            let (old, new) = (set(&f.old), set(&f.new));
+            old.iter().any(|e| !new.contains(e)) && new.iter().any(|e| !old.contains(e))
+        }
+        _ => true,
+    }
+}
+
 impl ReportedClaim {
+    /// A claim change as reports carry it, worded by [`ClaimLine::of`].
+    pub fn of(c: &ClaimChange) -> ReportedClaim {
+        let line = ClaimLine::of(c);
+        ReportedClaim {
+            kind: line.kind,
+            change_kind: c.kind.as_str().to_string(),
+            significance: c.kind.significance(),
+            old: line.old,
+            new: line.new,
+            label: line.label,
+            summary: line.summary,
+        }
+    }
+
     /// "amount $50 billion → $40 billion", "certainty confirmed → reportedly".
-    pub fn describe(&self) -> String {
-        let mut out = self.kind.clone();
-        match (&self.old, &self.new) {
-            (Some(o), Some(n)) => {
-                let _ = write!(out, " {o} → {n}");
-            }
-            (None, Some(n)) => {
-                let _ = write!(out, " added: {n}");
-            }
-            (Some(o), None) => {
-                let _ = write!(out, " removed: {o}");
-            }
-            (None, None) => {}
-        }
-        if let Some(t) = &self.text
-            && self.old.is_none()
-            && self.new.is_none()
-        {
-            let _ = write!(out, ": {t}");
-        }
-        out
+    pub fn describe(&self) -> &str {
+        &self.label
+    }
+}
+
+/// The one-line summary of a stored change: its most significant claim
+/// change (already ranked first), then the text summary. The same line as
+/// [`headline`], from what the store reads back.
+pub fn summary_line(claims: &[ReportedClaim], diff: &TextDiff) -> String {
+    match claims.first() {
+        Some(c) => format!("{}; {}", c.label, diff.summary()),
+        None => diff.summary(),
     }
 }
 
@@ -235,6 +260,45 @@ mod tests {
             }],
             key: None,
         }
+    }
+
+    /// Regression: summaries listed `date none → tuesday`, which a reader
+    /// takes for a change of the claim.
+    #[test]
+    fn only_facet_changes_that_change_the_claim_are_listed() {
+        let mut c = amount_change();
+        let facet = |facet: &str, old: &str, new: &str| FacetChange {
+            facet: facet.into(),
+            old: old.into(),
+            new: new.into(),
+        };
+        c.facets_changed.extend([
+            facet("date", "", "tuesday"),
+            facet("entities", "Amazon, OpenAI", "Amazon, OpenAI, Microsoft"),
+            facet("certainty", "hedged", "stated"),
+        ]);
+        let line = ClaimLine::of(&c);
+        assert_eq!(
+            line.summary,
+            "amount $50 billion → $40 billion; certainty hedged → stated: Amazon will invest $40 billion."
+        );
+        c.facets_changed.extend([
+            facet("date", "monday", "tuesday"),
+            facet("entities", "Amazon, OpenAI", "Amazon, Microsoft"),
+        ]);
+        let line = ClaimLine::of(&c);
+        assert!(
+            line.summary.contains("; date monday → tuesday"),
+            "{}",
+            line.summary
+        );
+        assert!(
+            line.summary
+                .contains("; entities Amazon, OpenAI → Amazon, Microsoft"),
+            "{}",
+            line.summary
+        );
+        assert!(!line.summary.contains("none → tuesday"), "{}", line.summary);
     }
 
     #[test]

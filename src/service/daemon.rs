@@ -101,9 +101,62 @@ pub async fn check_once(config: &Config, only: Option<&str>) -> Result<Vec<Outco
         .into_iter()
         .filter(|t| only.is_none_or(|name| t.source == name))
         .collect();
-    Ok(pipeline
+    let outcomes = pipeline
         .check_all(&targets, config.fetch.concurrency)
-        .await?)
+        .await?;
+    // After every pass, changed or not: a feed path configured since the
+    // last change still gets its file.
+    rewrite_feed(config, pipeline.store()).await;
+    // A one-shot check from cron or a timer has no sender running beside
+    // it: it sends what is due itself before it exits.
+    deliver_due(config, pipeline.store()).await?;
+    Ok(outcomes)
+}
+
+/// Sends every email report that is due now (`[report.email]`), as the
+/// daemon's sender would: the digest window and retry times are respected,
+/// so a report not yet due waits for a later `check` or for `run`. A failed
+/// send is recorded in the outbox (`retrying` or `failed`) and logged; only
+/// settings that cannot work (an unreadable password) are an error.
+pub async fn deliver_due(config: &Config, store: &Arc<Mutex<Store>>) -> Result<(), DaemonError> {
+    let Some(settings) = &config.report.email else {
+        return Ok(());
+    };
+    let sender = crate::service::email::Sender::new(store.clone(), settings)?;
+    loop {
+        let step = sender.step(chrono::Utc::now()).await?;
+        match step.attempted {
+            Some(a) if a.result.is_ok() => continue,
+            _ => {
+                if let Some(at) = step.next_due {
+                    tracing::info!(
+                        next_due = %at.to_rfc3339(),
+                        "email reports not yet due are left in the outbox for a later check or `run`"
+                    );
+                }
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Rewrites the `[report.feed]` file, when there is one, from the store.
+/// A failure is logged and the next pass tries again.
+pub async fn rewrite_feed(config: &Config, store: &Arc<Mutex<Store>>) {
+    let Some(path) = config.report.feed.clone() else {
+        return;
+    };
+    let story = config.story.name.clone();
+    let shown = path.display().to_string();
+    let result = with_conn(store, "reading the changes for the feed", move |c| {
+        Ok(crate::service::atom::rewrite(c, &path, &story))
+    })
+    .await;
+    match result {
+        Some(Ok(())) => tracing::debug!(path = %shown, "feed rewritten"),
+        Some(Err(e)) => tracing::error!(error = %e, "feed not rewritten"),
+        None => {}
+    }
 }
 
 /// Runs store work on a blocking thread; `None` if it failed (logged).
@@ -334,6 +387,7 @@ impl Ctx {
                 self.stats.changes.fetch_add(1, Ordering::Relaxed);
                 if matches!(outcome.stored, Stored::Changed { .. }) {
                     self.wake.notify_one();
+                    rewrite_feed(&self.config, &self.store).await;
                 }
                 RunOutcome::Changed
             }

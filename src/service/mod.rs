@@ -2,6 +2,7 @@
 //! schedules, the pipeline, the email sender, the log reporter, the daemon
 //! and systemd notifications. Uses `core` and `store`, never `cli`.
 
+pub mod atom;
 pub mod daemon;
 pub mod email;
 pub mod feeds;

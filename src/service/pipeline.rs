@@ -484,7 +484,8 @@ fn analyse(
     };
     let change = latest.as_ref().zip(diff).map(|(l, diff)| NewChange {
         from_version_id: l.id,
-        summary: diff.summary(),
+        // The log line's summary: the most significant claim change first.
+        summary: crate::core::wording::headline(&report.claim_changes, &diff),
         approximate: diff.approximate,
         diff_json: serde_json::to_string(&diff).unwrap_or_else(|_| "{}".into()),
     });

@@ -28,8 +28,11 @@ pub struct Config {
     /// Re-check intervals of discovered articles.
     pub adaptive: crate::service::schedule::Adaptive,
     pub politeness: crate::service::politeness::Politeness,
-    /// Reports beyond the log (`[report.email]`).
+    /// Reports beyond the log (`[report.email]`, `[report.feed]`).
     pub report: crate::service::email::ReportSettings,
+    /// The log filter (`log_level`), e.g. `info` or `claimwatch=debug`;
+    /// `--log-level` and `RUST_LOG` take precedence.
+    pub log_level: Option<String>,
 }
 
 /// Limits for every HTTP fetch.

@@ -8,7 +8,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::core::analysis::ClaimData;
-use crate::core::claims::{self, ClaimChange, Conflict, FactValue};
+use crate::core::change::ReportedClaim;
+use crate::core::claims::{self, ClaimChange, Conflict, FactValue, Revision};
 use crate::core::wording::ClaimLine;
 
 /// Stores the claims of a new version (and its claim changes, when the
@@ -196,6 +197,78 @@ pub fn changes_of(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<Cla
         "SELECT detail FROM claim_changes WHERE change_id = ?1 ORDER BY significance DESC, id",
     )?;
     let rows = st.query_map([change_id], |r| r.get::<_, String>(0))?;
+    Ok(rows
+        .filter_map(|r| r.ok())
+        .filter_map(|d| serde_json::from_str(&d).ok())
+        .collect())
+}
+
+/// The claim changes stored with one change as reports show them, most
+/// significant first. Worded from the stored claim change, so the CLI, the
+/// email, the export and the feed word it exactly as the log did.
+pub fn reported_changes(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ReportedClaim>> {
+    let mut st = conn.prepare_cached(
+        "SELECT detail, kind, change_kind, significance, old, new, summary
+         FROM claim_changes WHERE change_id = ?1 ORDER BY significance DESC, id",
+    )?;
+    let rows = st.query_map([change_id], |r| {
+        let detail: String = r.get(0)?;
+        Ok(match serde_json::from_str::<ClaimChange>(&detail) {
+            Ok(c) => ReportedClaim::of(&c),
+            // A claim change this claimwatch cannot read (written by a later
+            // one) is still reported, from its stored columns.
+            Err(_) => {
+                let kind: String = r.get(1)?;
+                let (old, new): (Option<String>, Option<String>) = (r.get(4)?, r.get(5)?);
+                let summary: String = r.get(6)?;
+                let label = match (&old, &new) {
+                    (Some(o), Some(n)) => format!("{kind} {o} → {n}"),
+                    _ => summary.split(": ").next().unwrap_or(&kind).to_string(),
+                };
+                ReportedClaim {
+                    change_kind: r.get(2)?,
+                    significance: u8::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                    summary: if summary.is_empty() {
+                        label.clone()
+                    } else {
+                        summary
+                    },
+                    kind,
+                    old,
+                    new,
+                    label,
+                }
+            }
+        })
+    })?;
+    rows.collect()
+}
+
+/// The story facts one version states, each once (its first statement):
+/// `(fact, value)`, by fact.
+pub fn facts_of_version(
+    conn: &Connection,
+    version_id: i64,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut st = conn.prepare_cached(
+        "SELECT fact, value FROM fact_values f
+         WHERE version_id = ?1
+           AND id = (SELECT min(g.id) FROM fact_values g WHERE g.version_id = f.version_id AND g.fact = f.fact)
+         ORDER BY fact",
+    )?;
+    let rows = st.query_map([version_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// Fact revisions recorded with one version: `(fact, old, new)`.
+pub fn revisions_recorded_with(
+    conn: &Connection,
+    version_id: i64,
+) -> rusqlite::Result<Vec<Revision>> {
+    let mut st = conn.prepare_cached(
+        "SELECT detail FROM fact_events WHERE kind = 'revision' AND version_id = ?1 ORDER BY id",
+    )?;
+    let rows = st.query_map([version_id], |r| r.get::<_, String>(0))?;
     Ok(rows
         .filter_map(|r| r.ok())
         .filter_map(|d| serde_json::from_str(&d).ok())

@@ -46,6 +46,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_claims_fts",
         include_str!("../../migrations/0007_claims_fts.sql"),
     ),
+    (
+        "0008_outbox_states",
+        include_str!("../../migrations/0008_outbox_states.sql"),
+    ),
 ];
 
 /// zstd level of raw pages. Level 1 costs a seventh of level 9's CPU for a

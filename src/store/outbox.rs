@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
-use crate::core::change::{ReportItem, ReportedClaim, Significance};
+use crate::core::change::{ReportItem, Significance};
 use crate::core::compare::TextDiff;
 use crate::store::timestamp;
 
@@ -133,7 +133,7 @@ pub fn next_batch(
         Some(_) => None,
         None => tx
             .query_row(
-                "SELECT message_id FROM outbox WHERE state = 'failed' AND next_attempt_at <= ?1
+                "SELECT message_id FROM outbox WHERE state = 'retrying' AND next_attempt_at <= ?1
                  ORDER BY next_attempt_at, id LIMIT 1",
                 [&now_s],
                 |r| r.get(0),
@@ -190,7 +190,7 @@ pub fn next_batch(
     }
     let retry_waiting: Option<String> = tx
         .query_row(
-            "SELECT min(next_attempt_at) FROM outbox WHERE state = 'failed'",
+            "SELECT min(next_attempt_at) FROM outbox WHERE state = 'retrying'",
             [],
             |r| r.get(0),
         )
@@ -263,9 +263,9 @@ pub fn mark_sent(conn: &Connection, message_id: &str, now: DateTime<Utc>) -> rus
     Ok(())
 }
 
-/// Marks a batch failed; it is retried with the same Message-ID after the
-/// backoff. Returns when.
-pub fn mark_failed(
+/// Marks a batch `retrying`: it is sent again with the same Message-ID
+/// after the backoff. Returns when.
+pub fn mark_retrying(
     conn: &Connection,
     message_id: &str,
     now: DateTime<Utc>,
@@ -278,11 +278,27 @@ pub fn mark_failed(
     )?;
     let next = add(now, backoff(attempts));
     conn.execute(
-        "UPDATE outbox SET state = 'failed', last_error = ?2, next_attempt_at = ?3
+        "UPDATE outbox SET state = 'retrying', last_error = ?2, next_attempt_at = ?3
          WHERE message_id = ?1 AND state = 'sending'",
         params![message_id, error, timestamp(next)],
     )?;
     Ok(next)
+}
+
+/// Marks a batch `failed` for good: the server refused it permanently (an
+/// SMTP 5xx reply), and sending it again would be refused again.
+pub fn mark_failed(
+    conn: &Connection,
+    message_id: &str,
+    now: DateTime<Utc>,
+    error: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE outbox SET state = 'failed', last_error = ?2, last_attempt_at = ?3
+         WHERE message_id = ?1 AND state = 'sending'",
+        params![message_id, error, timestamp(now)],
+    )?;
+    Ok(())
 }
 
 /// Reads the report items of outbox rows, in id order.
@@ -321,70 +337,13 @@ pub fn load_items(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<Report
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    if table_exists(conn, "claim_changes")? {
-        for item in &mut items {
-            item.claim_changes = claim_changes(conn, item.change_id)?;
-        }
+    for item in &mut items {
+        item.claim_changes = crate::store::claims::reported_changes(conn, item.change_id)?;
     }
     Ok(items)
 }
 
-fn table_exists(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
-    conn.query_row(
-        "SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view') AND name = ?1",
-        [name],
-        |r| r.get::<_, i64>(0),
-    )
-    .map(|n| n > 0)
-}
-
-/// CLAIM CHANGES JOIN THE REPORT HERE.
-///
-/// Claim changes are stored by the claims stage in a `claim_changes` table
-/// with a `change_id` column, in the same transaction as the change; this
-/// reads them at send time, when that transaction has committed. The table
-/// is queried only when it exists, and its columns are found by name (the
-/// first of each list that exists), so this works before and after the
-/// claims schema lands: `kind`/`facet`/`field` names what changed,
-/// `old`/`old_value`/`before` and `new`/`new_value`/`after` the values, and
-/// `summary`/`description`/`text` a free-text line.
-fn claim_changes(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ReportedClaim>> {
-    let cols: Vec<String> = {
-        let mut st = conn.prepare("SELECT name FROM pragma_table_info('claim_changes')")?;
-        st.query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
-    };
-    let pick = |names: &[&str]| -> String {
-        names
-            .iter()
-            .find(|n| cols.iter().any(|c| c == *n))
-            .map_or("NULL".to_string(), |n| format!("\"{n}\""))
-    };
-    if !cols.iter().any(|c| c == "change_id") {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT {}, {}, {}, {} FROM claim_changes WHERE change_id = ?1 ORDER BY rowid",
-        pick(&["kind", "facet", "field", "what"]),
-        pick(&["old", "old_value", "before", "from_value"]),
-        pick(&["new", "new_value", "after", "to_value"]),
-        pick(&["summary", "description", "text"]),
-    );
-    let mut st = conn.prepare(&sql)?;
-    st.query_map([change_id], |r| {
-        Ok(ReportedClaim {
-            kind: r
-                .get::<_, Option<String>>(0)?
-                .unwrap_or_else(|| "claim".to_string()),
-            old: r.get(1)?,
-            new: r.get(2)?,
-            text: r.get(3)?,
-        })
-    })?
-    .collect()
-}
-
-/// An outbox row for `claimwatch outbox`.
+/// An outbox row for `claimwatch outbox` (fields documented in docs/CLI.md).
 #[derive(Debug, Clone, Serialize)]
 pub struct OutboxEntry {
     pub id: i64,
@@ -392,17 +351,20 @@ pub struct OutboxEntry {
     pub source: String,
     pub url: String,
     pub summary: String,
+    /// `pending`, `sending`, `retrying` (sent again at `next_attempt_at`) or
+    /// `failed` (refused for good, never retried).
     pub state: String,
     pub attempts: i64,
     pub created_at: String,
-    pub next_attempt_at: String,
+    /// When it is (next) due; null once it failed for good.
+    pub next_attempt_at: Option<String>,
     pub last_attempt_at: Option<String>,
     pub last_error: Option<String>,
     pub message_id: Option<String>,
 }
 
-/// Reports not yet delivered: pending, being sent, and failed (with their
-/// last error), oldest first.
+/// Reports not delivered: pending, being sent, retrying and failed for
+/// good (with their last error), oldest first.
 pub fn unsent(conn: &Connection) -> rusqlite::Result<Vec<OutboxEntry>> {
     let mut st = conn.prepare(
         "SELECT o.id, o.change_id, s.name, d.url, c.summary, o.state, o.attempts, o.created_at,
@@ -411,7 +373,7 @@ pub fn unsent(conn: &Connection) -> rusqlite::Result<Vec<OutboxEntry>> {
          JOIN changes c ON c.id = o.change_id
          JOIN documents d ON d.id = c.document_id
          JOIN sources s ON s.id = d.source_id
-         WHERE o.state IN ('pending', 'sending', 'failed')
+         WHERE o.state IN ('pending', 'sending', 'retrying', 'failed')
          ORDER BY o.id",
     )?;
     st.query_map([], |r| {
@@ -424,7 +386,10 @@ pub fn unsent(conn: &Connection) -> rusqlite::Result<Vec<OutboxEntry>> {
             state: r.get(5)?,
             attempts: r.get(6)?,
             created_at: r.get(7)?,
-            next_attempt_at: r.get(8)?,
+            next_attempt_at: {
+                let state: String = r.get(5)?;
+                (state != "failed").then(|| r.get(8)).transpose()?
+            },
             last_attempt_at: r.get(9)?,
             last_error: r.get(10)?,
             message_id: r.get(11)?,

@@ -39,6 +39,15 @@ use crate::service::email::settings::{
 #[serde(deny_unknown_fields)]
 pub(super) struct RawReport {
     email: Option<RawEmail>,
+    feed: Option<RawFeed>,
+}
+
+/// `[report.feed]` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeed {
+    /// The Atom file to rewrite after every pass; relative to the config.
+    path: Spanned<String>,
 }
 
 /// `[report.email]` as written.
@@ -81,8 +90,19 @@ fn field_err(span: Range<usize>, key: &str, message: impl Into<String>) -> Field
 /// Validates `[report]`; relative `password_file` paths are resolved against
 /// `base`, the config file's folder.
 pub(super) fn validate(raw: &RawReport, base: &Path) -> Result<ReportSettings, FieldError> {
+    let feed = match &raw.feed {
+        None => None,
+        Some(f) if f.path.get_ref().trim().is_empty() => {
+            return Err(FieldError {
+                span: f.path.span(),
+                key: "report.feed.path".into(),
+                message: "give the file to write the Atom feed to".into(),
+            });
+        }
+        Some(f) => Some(base.join(f.path.get_ref())),
+    };
     let Some(raw) = &raw.email else {
-        return Ok(ReportSettings::default());
+        return Ok(ReportSettings { email: None, feed });
     };
 
     let host = raw.host.get_ref().trim().to_string();
@@ -233,6 +253,7 @@ pub(super) fn validate(raw: &RawReport, base: &Path) -> Result<ReportSettings, F
         })?,
     };
     Ok(ReportSettings {
+        feed,
         email: Some(EmailSettings {
             host,
             port,

@@ -159,6 +159,7 @@ impl std::error::Error for ConfigError {}
 struct RawConfig {
     database: Option<Spanned<String>>,
     user_agent: Option<String>,
+    log_level: Option<Spanned<String>>,
     #[serde(default)]
     fetch: RawFetch,
     #[serde(default)]
@@ -412,7 +413,21 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     let report =
         email::validate(&raw.report, base).map_err(|e| v.err(e.span, &e.key, &e.message))?;
 
+    let log_level = match &raw.log_level {
+        None => None,
+        Some(l) => {
+            tracing_subscriber::EnvFilter::try_new(l.get_ref()).map_err(|e| {
+                v.err(
+                    l.span(),
+                    "log_level",
+                    &format!("expected a level (error, warn, info, debug, trace) or a filter such as \"claimwatch=debug\": {e}"),
+                )
+            })?;
+            Some(l.get_ref().clone())
+        }
+    };
     Ok(Config {
+        log_level,
         report,
         path: path.to_path_buf(),
         database,
@@ -485,12 +500,73 @@ impl Validator<'_> {
             .filter(|_| message.contains("field") || message.contains("key"))
             .unwrap_or("")
             .to_string();
+        // The whole dotted path: `report.email.host2`, not `host2`.
+        let key = match e.span() {
+            Some(span) if !key.is_empty() => {
+                let table = self.table_at(span.start);
+                if table.is_empty() || key.starts_with(&format!("{table}.")) {
+                    key
+                } else {
+                    format!("{table}.{key}")
+                }
+            }
+            _ => key,
+        };
         ConfigError {
             path: self.path.to_path_buf(),
             line: e.span().map(|s| self.line_of(s.start)),
             key,
             message,
         }
+    }
+
+    /// The table a byte offset of the file is in, as a dotted path with
+    /// array indexes: `report.email`, `sources[1]`, `sources[1].extract`.
+    fn table_at(&self, offset: usize) -> String {
+        let mut table = String::new();
+        let mut arrays: Vec<(String, usize)> = Vec::new();
+        let mut at = 0;
+        for line in self.text.split_inclusive('\n') {
+            if at > offset {
+                break;
+            }
+            at += line.len();
+            let t = line.trim();
+            let header = |open: &str, close: &str| {
+                t.strip_prefix(open)
+                    .and_then(|r| r.split(close).next())
+                    .map(|h| h.split('.').map(str::trim).collect::<Vec<_>>().join("."))
+            };
+            if t.starts_with("[[") {
+                let Some(name) = header("[[", "]]") else {
+                    continue;
+                };
+                let n = match arrays.iter_mut().find(|(a, _)| *a == name) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n
+                    }
+                    None => {
+                        arrays.push((name.clone(), 0));
+                        0
+                    }
+                };
+                table = format!("{name}[{n}]");
+            } else if t.starts_with('[') {
+                let Some(name) = header("[", "]") else {
+                    continue;
+                };
+                // A sub-table of the last element of an array of tables.
+                table = arrays
+                    .iter()
+                    .filter(|(a, _)| name.starts_with(&format!("{a}.")))
+                    .max_by_key(|(a, _)| a.len())
+                    .map_or(name.clone(), |(a, n)| {
+                        format!("{a}[{n}]{}", &name[a.len()..])
+                    });
+            }
+        }
+        table
     }
 
     pub(crate) fn duration(
@@ -697,8 +773,23 @@ schedule = "*/5 * * * *"
     fn unknown_key_is_named() {
         let text = MINIMAL.replace("schedule = ", "shedule = ");
         let e = parse(&text).unwrap_err();
-        assert_eq!(e.key, "shedule");
+        assert_eq!(e.key, "sources[0].shedule");
         assert_eq!(e.line, Some(10));
+    }
+
+    /// Regression: `cw.toml:12: host2: unknown field` did not say where.
+    #[test]
+    fn an_unknown_key_is_named_with_its_whole_path() {
+        let text = format!("{MINIMAL}\n[report.email]\nhost = \"127.0.0.1\"\nhost2 = \"x\"\n");
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.key, "report.email.host2", "{e}");
+        assert!(e.to_string().contains(": report.email.host2: "), "{e}");
+        let text = format!(
+            "{MINIMAL}\n[[sources]]\nname = \"b\"\nurl = \"https://example.com/b\"\nshedule = \"x\"\n"
+        );
+        assert_eq!(parse(&text).unwrap_err().key, "sources[1].shedule");
+        let text = format!("{MINIMAL}\n[report.feed]\npaht = \"x\"\n");
+        assert_eq!(parse(&text).unwrap_err().key, "report.feed.paht");
     }
 
     #[test]

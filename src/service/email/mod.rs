@@ -8,8 +8,10 @@
 //! Data flow: storing a change inserts its outbox row (SQL trigger, same
 //! transaction) → the daemon wakes the sender after a check that stored a
 //! change → the sender forms a batch when the digest window is open, marks
-//! it `sending`, sends one multipart email, marks it `sent` (or `failed`,
-//! retried with capped backoff and the same Message-ID).
+//! it `sending`, sends one multipart email, marks it `sent`, or `retrying`
+//! (sent again with capped backoff and the same Message-ID) after a
+//! temporary failure, or `failed` for good after a permanent refusal (SMTP
+//! 5xx), which is never retried.
 //!
 //! Invariant: the SMTP password is only ever held in a [`settings::Secret`]
 //! or inside lettre's `Credentials` (whose `Debug` hides it); lettre's own
@@ -52,7 +54,13 @@ pub enum EmailError {
     #[error("cannot build the email: {0}")]
     Message(String),
     #[error("sending through {server} failed: {reason}")]
-    Send { server: String, reason: String },
+    Send {
+        server: String,
+        reason: String,
+        /// The server refused the message for good (an SMTP 5xx reply):
+        /// sending it again would be refused again.
+        permanent: bool,
+    },
     #[error("outbox database error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error(transparent)]
@@ -158,6 +166,7 @@ impl Mailer {
             .map_err(|e| EmailError::Send {
                 server: self.server.clone(),
                 reason: e.to_string(),
+                permanent: e.is_permanent(),
             })
     }
 }
@@ -279,11 +288,42 @@ impl Sender {
                     next_due: Some(now),
                 })
             }
+            Err(e)
+                if matches!(
+                    e,
+                    EmailError::Send {
+                        permanent: true,
+                        ..
+                    }
+                ) =>
+            {
+                let err = e.to_string();
+                let msg = err.clone();
+                self.db(move |c| outbox::mark_failed(c, &mid, now, &msg))
+                    .await?;
+                tracing::error!(
+                    target: "claimwatch::service::email",
+                    message_id = %batch.message_id,
+                    changes = ids.len(),
+                    attempt = batch.attempt,
+                    error = %err,
+                    "report email refused for good; not retried (claimwatch outbox lists it)"
+                );
+                Ok(Step {
+                    attempted: Some(Attempt {
+                        message_id: batch.message_id,
+                        outbox_ids: ids,
+                        result: Err(err),
+                    }),
+                    // Later reports go out in their own batch.
+                    next_due: Some(now),
+                })
+            }
             Err(e) => {
                 let err = e.to_string();
                 let msg = err.clone();
                 let retry_at = self
-                    .db(move |c| outbox::mark_failed(c, &mid, now, &msg))
+                    .db(move |c| outbox::mark_retrying(c, &mid, now, &msg))
                     .await?;
                 tracing::warn!(
                     target: "claimwatch::service::email",

@@ -7,8 +7,10 @@
 
 use std::fmt::Write as _;
 
+use maud::{DOCTYPE, Markup, html};
+
 pub use crate::core::change::Significance;
-use crate::core::change::{ReportItem, ReportedClaim};
+use crate::core::change::{ReportItem, ReportedClaim, by_significance};
 use crate::core::compare::{Edit, SpanKind, TextDiff, WordSpan};
 
 /// Removed words: red, struck through.
@@ -31,13 +33,27 @@ pub struct Rendered {
     pub html: String,
 }
 
-/// Renders a report of `items` (in outbox order).
+/// Renders a report of `items`, most significant change first whichever
+/// outlet it came from (`core::change::by_significance`).
 pub fn render(prefix: &str, items: &[ReportItem]) -> Rendered {
+    let mut items = items.to_vec();
+    by_significance(&mut items);
     Rendered {
-        subject: subject(prefix, items),
-        text: text(items),
-        html: html(items),
+        subject: subject(prefix, &items),
+        text: text(&items),
+        html: html(&items),
     }
+}
+
+/// Every claim change of a report with its change, most significant first
+/// across outlets (ties keep the order of the changes).
+fn ranked_claims(items: &[ReportItem]) -> Vec<(&ReportItem, &ReportedClaim)> {
+    let mut claims: Vec<_> = items
+        .iter()
+        .flat_map(|i| i.claim_changes.iter().map(move |c| (i, c)))
+        .collect();
+    claims.sort_by_key(|(_, c)| std::cmp::Reverse(c.significance));
+    claims
 }
 
 fn outlets(items: &[ReportItem]) -> usize {
@@ -60,7 +76,7 @@ fn headline_count(items: &[ReportItem]) -> String {
 }
 
 /// `[claimwatch] 3 changes in 2 outlets: Reuters amount $50 billion → $40
-/// billion`: the most significant change names the email.
+/// billion`: the most significant change names the email, across outlets.
 pub fn subject(prefix: &str, items: &[ReportItem]) -> String {
     let mut s = String::new();
     if !prefix.is_empty() {
@@ -68,13 +84,9 @@ pub fn subject(prefix: &str, items: &[ReportItem]) -> String {
         s.push(' ');
     }
     s.push_str(&headline_count(items));
-    let lead = items
-        .iter()
-        .find_map(|i| {
-            i.claim_changes
-                .first()
-                .map(|c| format!("{} {}", i.source, c.describe()))
-        })
+    let lead = ranked_claims(items)
+        .first()
+        .map(|(i, c)| format!("{} {}", i.source, c.describe()))
         .or_else(|| {
             items.iter().find_map(|i| {
                 i.diff.title.as_ref().map(|t| {
@@ -132,10 +144,7 @@ fn versions(i: &ReportItem) -> String {
 /// The plain-text part: the same markers as the log (`[-old-]{+new+}`).
 pub fn text(items: &[ReportItem]) -> String {
     let mut out = format!("claimwatch: {}\n", headline_count(items));
-    let claims: Vec<_> = items
-        .iter()
-        .flat_map(|i| i.claim_changes.iter().map(move |c| (i, c)))
-        .collect();
+    let claims = ranked_claims(items);
     if !claims.is_empty() {
         out.push_str("\nCLAIM CHANGES\n\n");
         for (i, c) in claims {
@@ -167,129 +176,107 @@ pub fn text(items: &[ReportItem]) -> String {
     out
 }
 
-/// Escapes text for HTML content and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+fn del(s: &str) -> Markup {
+    html! { del style=(DEL_STYLE) { (s) } }
+}
+
+fn ins(s: &str) -> Markup {
+    html! { ins style=(INS_STYLE) { (s) } }
+}
+
+fn words_html(words: &[WordSpan]) -> Markup {
+    html! {
+        @for w in words {
+            @match w.kind {
+                SpanKind::Equal => (w.text),
+                SpanKind::Delete => (del(&w.text)),
+                SpanKind::Insert => (ins(&w.text)),
+            }
         }
     }
-    out
 }
 
-fn del(s: &str) -> String {
-    format!("<del style=\"{DEL_STYLE}\">{}</del>", esc(s))
-}
-
-fn ins(s: &str) -> String {
-    format!("<ins style=\"{INS_STYLE}\">{}</ins>", esc(s))
-}
-
-fn words_html(words: &[WordSpan]) -> String {
-    words
-        .iter()
-        .map(|w| match w.kind {
-            SpanKind::Equal => esc(&w.text),
-            SpanKind::Delete => del(&w.text),
-            SpanKind::Insert => ins(&w.text),
-        })
-        .collect()
-}
-
-fn link(url: &str, text: &str) -> String {
+fn link(url: &str, text: &str) -> Markup {
     // Only web links become anchors; anything else is shown as text.
-    if url.starts_with("http://") || url.starts_with("https://") {
-        format!(
-            "<a href=\"{}\" style=\"color:#0969da;\">{}</a>",
-            esc(url),
-            esc(text)
-        )
-    } else {
-        esc(text)
-    }
-}
-
-fn claim_html(c: &ReportedClaim) -> String {
-    let mut out = format!("{} ", esc(&c.kind));
-    match (&c.old, &c.new) {
-        (Some(o), Some(n)) => {
-            let _ = write!(out, "{} → {}", del(o), ins(n));
+    html! {
+        @if url.starts_with("http://") || url.starts_with("https://") {
+            a href=(url) style="color:#0969da;" { (text) }
+        } @else {
+            (text)
         }
-        (None, Some(n)) => out.push_str(&ins(n)),
-        (Some(o), None) => out.push_str(&del(o)),
-        (None, None) => out.push_str(&esc(c.text.as_deref().unwrap_or(""))),
     }
-    out
 }
 
-fn diff_html(diff: &TextDiff) -> String {
-    let mut out = String::from("<ul style=\"margin:4px 0 0 0;padding-left:20px;\">");
-    if let Some(t) = &diff.title {
-        let _ = write!(out, "<li><b>Headline:</b> {}</li>", words_html(&t.words));
+/// A claim change: its kind, then the old and new value marked.
+pub fn claim_html(c: &ReportedClaim) -> Markup {
+    html! {
+        (c.kind) " "
+        @match (&c.old, &c.new) {
+            (Some(o), Some(n)) => { (del(o)) " → " (ins(n)) }
+            (None, Some(n)) => (ins(n)),
+            (Some(o), None) => (del(o)),
+            (None, None) => (c.label),
+        }
     }
-    for e in &diff.edits {
-        let line = match e {
-            Edit::Replace { words, .. } => words_html(words),
-            Edit::Insert { text, .. } => format!("Added: {}", ins(text)),
-            Edit::Delete { text, .. } => format!("Removed: {}", del(text)),
-        };
-        let _ = write!(out, "<li style=\"margin-bottom:4px;\">{line}</li>");
+}
+
+/// A text diff as a list: the headline, then each changed sentence.
+pub fn diff_html(diff: &TextDiff) -> Markup {
+    html! {
+        ul style="margin:4px 0 0 0;padding-left:20px;" {
+            @if let Some(t) = &diff.title {
+                li { b { "Headline:" } " " (words_html(&t.words)) }
+            }
+            @for e in &diff.edits {
+                li style="margin-bottom:4px;" {
+                    @match e {
+                        Edit::Replace { words, .. } => (words_html(words)),
+                        Edit::Insert { text, .. } => { "Added: " (ins(text)) }
+                        Edit::Delete { text, .. } => { "Removed: " (del(text)) }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("</ul>");
-    out
 }
 
 /// The HTML part: claim changes first, then each text change with outlet,
 /// headline, link, versions and times, and coloured word-level changes.
+/// Written with `maud`: every value is escaped unless marked otherwise.
 pub fn html(items: &[ReportItem]) -> String {
-    let mut out = format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"{BODY_STYLE}\">\
-         <p style=\"margin:0 0 8px 0;\"><b>claimwatch:</b> {}</p>",
-        esc(&headline_count(items))
-    );
-    let claims: Vec<_> = items
-        .iter()
-        .flat_map(|i| i.claim_changes.iter().map(move |c| (i, c)))
-        .collect();
-    if !claims.is_empty() {
-        let _ = write!(
-            out,
-            "<h2 style=\"{H2_STYLE}\">Claim changes</h2><ul style=\"padding-left:20px;\">"
-        );
-        for (i, c) in claims {
-            let _ = write!(
-                out,
-                "<li><b>{}</b>: {}<br><span style=\"{META_STYLE}\">{}</span></li>",
-                esc(&i.source),
-                claim_html(c),
-                link(&i.url, i.headline.as_deref().unwrap_or(&i.url))
-            );
+    let claims = ranked_claims(items);
+    html! {
+        (DOCTYPE)
+        html {
+            head { meta charset="utf-8"; }
+            body style=(BODY_STYLE) {
+                p style="margin:0 0 8px 0;" { b { "claimwatch:" } " " (headline_count(items)) }
+                @if !claims.is_empty() {
+                    h2 style=(H2_STYLE) { "Claim changes" }
+                    ul style="padding-left:20px;" {
+                        @for (i, c) in &claims {
+                            li {
+                                b { (i.source) } ": " (claim_html(c)) br;
+                                span style=(META_STYLE) { (link(&i.url, i.headline.as_deref().unwrap_or(&i.url))) }
+                            }
+                        }
+                    }
+                }
+                h2 style=(H2_STYLE) { "Text changes" }
+                @for i in items {
+                    div style="margin:0 0 16px 0;" {
+                        p style="margin:0;font-size:15px;" {
+                            b { (i.source) } " · " (link(&i.url, i.headline.as_deref().unwrap_or(&i.url)))
+                        }
+                        p style=(META_STYLE) { (versions(i)) }
+                        p style=(META_STYLE) { (i.summary) }
+                        (diff_html(&i.diff))
+                    }
+                }
+            }
         }
-        out.push_str("</ul>");
     }
-    let _ = write!(out, "<h2 style=\"{H2_STYLE}\">Text changes</h2>");
-    for i in items {
-        let _ = write!(
-            out,
-            "<div style=\"margin:0 0 16px 0;\">\
-             <p style=\"margin:0;font-size:15px;\"><b>{}</b> · {}</p>\
-             <p style=\"{META_STYLE}\">{}</p>\
-             <p style=\"{META_STYLE}\">{}</p>{}</div>",
-            esc(&i.source),
-            link(&i.url, i.headline.as_deref().unwrap_or(&i.url)),
-            esc(&versions(i)),
-            esc(&i.summary),
-            diff_html(&i.diff)
-        );
-    }
-    out.push_str("</body></html>");
-    out
+    .into_string()
 }
 
 /// The test message sent by `report test-email`.
@@ -301,13 +288,16 @@ pub fn test_message(prefix: &str, server: &str) -> Rendered {
             MAX_SUBJECT_CHARS,
         ),
         text: format!("{line}\nIf you can read it, change reports will reach you.\n"),
-        html: format!(
-            "<!DOCTYPE html><html><body style=\"{BODY_STYLE}\"><p>{}</p><p>Changed words look like \
-             this: Amazon will invest {} {} billion.</p></body></html>",
-            esc(&line),
-            del("$50"),
-            ins("$40")
-        ),
+        html: html! {
+            (DOCTYPE)
+            html {
+                body style=(BODY_STYLE) {
+                    p { (line) }
+                    p { "Changed words look like this: Amazon will invest " (del("$50")) " " (ins("$40")) " billion." }
+                }
+            }
+        }
+        .into_string(),
     }
 }
 
@@ -338,10 +328,51 @@ mod tests {
     fn amount() -> ReportedClaim {
         ReportedClaim {
             kind: "amount".into(),
+            change_kind: "amount_changed".into(),
+            significance: 7,
             old: Some("$50 billion".into()),
             new: Some("$40 billion".into()),
-            text: None,
+            label: "amount $50 billion → $40 billion".into(),
+            summary: "amount $50 billion → $40 billion: It is $40 billion.".into(),
         }
+    }
+
+    fn hedged() -> ReportedClaim {
+        ReportedClaim {
+            kind: "certainty".into(),
+            change_kind: "certainty_changed".into(),
+            significance: 6,
+            old: Some("stated".into()),
+            new: Some("hedged".into()),
+            label: "certainty stated → hedged".into(),
+            summary: "certainty stated → hedged: Amazon reportedly said so.".into(),
+        }
+    }
+
+    #[test]
+    fn a_digest_leads_with_the_most_significant_change_of_any_outlet() {
+        // Regression: the subject followed the order checks finished in.
+        let mut first = item(
+            "lantern-review",
+            "Amazon said so.",
+            "Amazon reportedly said so.",
+        );
+        first.claim_changes.push(hedged());
+        let mut second = item("quayside-wire", "It is $50 billion.", "It is $40 billion.");
+        second.outbox_id = 2;
+        second.claim_changes.push(amount());
+        let r = render("[cw]", &[first, second]);
+        assert_eq!(
+            r.subject,
+            "[cw] 2 changes in 2 outlets: quayside-wire amount $50 billion → $40 billion"
+        );
+        let quay = r.text.find("* quayside-wire: amount").unwrap();
+        let lantern = r.text.find("* lantern-review: certainty").unwrap();
+        assert!(quay < lantern, "{}", r.text);
+        assert!(
+            r.text.rfind("quayside-wire - ").unwrap() < r.text.rfind("lantern-review - ").unwrap()
+        );
+        assert!(r.html.find("quayside-wire").unwrap() < r.html.find("lantern-review").unwrap());
     }
 
     #[test]

@@ -21,6 +21,8 @@ use super::render::Significance;
 pub struct ReportSettings {
     /// Email reports, when configured.
     pub email: Option<EmailSettings>,
+    /// The Atom feed file rewritten after every pass (`[report.feed] path`).
+    pub feed: Option<std::path::PathBuf>,
 }
 
 /// How the connection to the SMTP server is protected.

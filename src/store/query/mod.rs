@@ -14,7 +14,10 @@ pub mod search;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
+use crate::core::change::ReportedClaim;
+use crate::core::claims::{Conflict, Revision};
 use crate::core::compare::{self, TextDiff};
+use crate::store::claims as stored;
 
 /// How many documents are tracked.
 pub fn document_count(conn: &Connection) -> rusqlite::Result<i64> {
@@ -97,6 +100,8 @@ pub struct VersionRow {
     pub chars: i64,
     /// The summary of the change from the previous version.
     pub change: Option<String>,
+    /// The claim changes of that change, most significant first.
+    pub claim_changes: Vec<ReportedClaim>,
 }
 
 /// Everything stored about one version (`show --json`).
@@ -133,8 +138,16 @@ pub struct ChangeRow {
     pub from_version: i64,
     pub to_version: i64,
     pub detected_at: String,
+    /// One line, as in the log: the most significant claim change, then
+    /// the text summary.
     pub summary: String,
     pub approximate: bool,
+    /// Claim changes, most significant first.
+    pub claim_changes: Vec<ReportedClaim>,
+    /// Story facts whose value this outlet changed with this version.
+    pub revisions: Vec<Revision>,
+    /// Disagreements between outlets first recorded with this version.
+    pub conflicts: Vec<Conflict>,
     pub diff: TextDiff,
 }
 
@@ -227,16 +240,16 @@ pub fn documents(
 
 /// Every version of one document (or of all documents), oldest first.
 pub fn history(conn: &Connection, document: Option<i64>) -> Result<Vec<VersionRow>, QueryError> {
-    collect(
+    let mut rows = collect(
         conn,
         "SELECT version_id, document_id, source, url, version, is_latest, fetched_at, title,
-                chars, change_summary
+                chars, change_summary, change_id
          FROM version_history
          WHERE ?1 IS NULL OR document_id = ?1
          ORDER BY source, url, version",
         [document],
         |r| {
-            Ok(VersionRow {
+            let row = VersionRow {
                 version_id: r.get(0)?,
                 document_id: r.get(1)?,
                 source: r.get(2)?,
@@ -247,9 +260,17 @@ pub fn history(conn: &Connection, document: Option<i64>) -> Result<Vec<VersionRo
                 title: r.get(7)?,
                 chars: r.get(8)?,
                 change: r.get(9)?,
-            })
+                claim_changes: Vec::new(),
+            };
+            Ok((row, r.get::<_, Option<i64>>(10)?))
         },
-    )
+    )?;
+    for (row, change_id) in &mut rows {
+        if let Some(id) = change_id {
+            row.claim_changes = stored::reported_changes(conn, *id)?;
+        }
+    }
+    Ok(rows.into_iter().map(|(row, _)| row).collect())
 }
 
 /// Resolves a version specification to a version id:
@@ -416,16 +437,22 @@ pub fn changes_since(
     since: &str,
     document: Option<i64>,
 ) -> Result<Vec<ChangeRow>, QueryError> {
-    collect(
+    let mut rows = collect(
         conn,
         "SELECT change_id, document_id, source, url, from_version, to_version, detected_at,
-                summary, approximate, diff
+                summary, approximate, diff, to_version_id
          FROM change_feed
          WHERE detected_at >= ?1 AND (?2 IS NULL OR document_id = ?2)
          ORDER BY detected_at, change_id",
         params![since, document],
-        change_row,
-    )
+        |r| Ok((change_row(r)?, r.get::<_, i64>(10)?)),
+    )?;
+    for (row, version_id) in &mut rows {
+        row.claim_changes = stored::reported_changes(conn, row.change_id)?;
+        row.revisions = stored::revisions_recorded_with(conn, *version_id)?;
+        row.conflicts = stored::conflicts_recorded_with(conn, *version_id)?;
+    }
+    Ok(rows.into_iter().map(|(row, _)| row).collect())
 }
 
 fn change_row(r: &Row) -> rusqlite::Result<ChangeRow> {
@@ -440,6 +467,9 @@ fn change_row(r: &Row) -> rusqlite::Result<ChangeRow> {
         detected_at: r.get(6)?,
         summary: r.get(7)?,
         approximate: r.get(8)?,
+        claim_changes: Vec::new(),
+        revisions: Vec::new(),
+        conflicts: Vec::new(),
         // A diff this claimwatch cannot read (written by a later one) still
         // lists the change, with an empty diff, rather than failing the query.
         diff: serde_json::from_str(&diff).unwrap_or_default(),

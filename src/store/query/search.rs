@@ -113,11 +113,12 @@ pub fn search(conn: &Connection, req: &SearchRequest) -> Result<Vec<SearchHit>, 
                 fetched_at: r.get(6)?,
                 title: r.get(7)?,
                 // One line: snippets often span the text's paragraphs.
-                snippet: r
-                    .get::<_, String>(8)?
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                snippet: currency_inside(
+                    &r.get::<_, String>(8)?
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
             })
         },
     );
@@ -135,6 +136,20 @@ pub fn search(conn: &Connection, req: &SearchRequest) -> Result<Vec<SearchHit>, 
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Currency signs that belong to the amount after them.
+const CURRENCY: &[char] = &['$', '€', '£', '¥', '₹'];
+
+/// Moves a currency sign just before a match into it: the tokenizer drops
+/// the sign, so FTS5 highlights `$[40 billion]`, and a reader wants
+/// `[$40 billion]`.
+fn currency_inside(snippet: &str) -> String {
+    let mut out = snippet.to_string();
+    for c in CURRENCY {
+        out = out.replace(&format!("{c}{MATCH_START}"), &format!("{MATCH_START}{c}"));
+    }
+    out
 }
 
 /// Replaces the match markers of a snippet with `open` and `close`.
@@ -156,6 +171,14 @@ mod tests {
             fts_query("  ", Syntax::Phrase),
             Err(QueryError::BadRequest(_))
         ));
+    }
+
+    /// Regression: snippets highlighted `$**40 billion**`.
+    #[test]
+    fn the_currency_sign_is_inside_the_highlight() {
+        let s = currency_inside("invest $\u{2}40 billion\u{3} and €\u{2}3\u{3}");
+        assert_eq!(mark(&s, "**", "**"), "invest **$40 billion** and **€3**");
+        assert_eq!(currency_inside("a \u{2}b\u{3}"), "a \u{2}b\u{3}");
     }
 
     #[test]
