@@ -10,8 +10,11 @@
 
 use std::time::Instant;
 
-use claimwatch::core::claims::model::Scores;
+#[path = "claims_training/mod.rs"]
+mod training;
+
 use claimwatch::core::claims::{Story, analyse, score_sentence};
+use training::Scores;
 
 fn main() -> anyhow::Result<()> {
     let path = std::env::args()

@@ -9,8 +9,11 @@
 
 use std::time::Instant;
 
-use claimwatch::core::claims::detect::{fold_of, score_with, train_detector};
-use claimwatch::core::claims::model::{Scores, TrainConfig};
+#[path = "claims_training/mod.rs"]
+mod training;
+
+use claimwatch::core::claims::detect::score_with;
+use training::{Scores, TrainConfig, fold_of, train_detector};
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

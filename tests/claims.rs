@@ -206,26 +206,6 @@ fn shipped_model_loads() {
     assert_eq!(again.threshold, m.threshold);
 }
 
-#[test]
-fn training_is_deterministic() {
-    let data: Vec<(String, bool)> = (0..200)
-        .map(|i| {
-            if i % 2 == 0 {
-                (format!("The budget grew by {i} percent in 1999."), true)
-            } else {
-                (format!("I think we should try harder, number {i}."), false)
-            }
-        })
-        .collect();
-    let cfg = model::TrainConfig::default();
-    let a = detect::train_detector(&data, &cfg, 3);
-    let b = detect::train_detector(&data, &cfg, 3);
-    assert_eq!(a, b);
-    let p = detect::score_with(Some(&a), "The deficit grew by 7 percent in 2001.");
-    let n = detect::score_with(Some(&a), "I think we should try harder.");
-    assert!(p.score > n.score);
-}
-
 // ---- facets -------------------------------------------------------------------
 
 #[test]
