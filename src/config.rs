@@ -317,11 +317,12 @@ impl Config {
                         "amount" => crate::claims::FactKind::Amount,
                         "percentage" => crate::claims::FactKind::Percentage,
                         "date" => crate::claims::FactKind::Date,
+                        "count" => crate::claims::FactKind::Count,
                         other => {
                             return Err(v.err(
                                 f.kind.span(),
                                 &key("kind"),
-                                &format!("unknown fact kind {other:?}: expected \"amount\", \"percentage\" or \"date\""),
+                                &format!("unknown fact kind {other:?}: expected \"amount\", \"percentage\", \"count\" or \"date\""),
                             ));
                         }
                     };
