@@ -16,7 +16,15 @@ fn one(text: &str) -> Quantity {
 fn quantity_formats_table() {
     use QuantityKind::*;
     // (sentence, kind, value, high, unit, qualifier)
-    let cases: &[(&str, QuantityKind, f64, Option<f64>, &str, Option<&str>)] = &[
+    type Case<'a> = (
+        &'a str,
+        QuantityKind,
+        f64,
+        Option<f64>,
+        &'a str,
+        Option<&'a str>,
+    );
+    let cases: &[Case] = &[
         // money in many currencies and scales
         (
             "It will invest $50 billion.",

@@ -163,7 +163,7 @@ fn scaled(v: f64) -> String {
         let digits = (x.abs() as i64).to_string();
         let mut out = String::new();
         for (k, c) in digits.chars().enumerate() {
-            if k > 0 && (digits.len() - k) % 3 == 0 {
+            if k > 0 && (digits.len() - k).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -698,8 +698,11 @@ pub fn quantities(text: &str) -> Vec<Quantity> {
         }
 
         // ---- scale -----------------------------------------------------------
-        if j < toks.len() && toks[j].kind == Tok::Word {
-            if let Some(s) = scale(&lw[j]) {
+        if j < toks.len()
+            && toks[j].kind == Tok::Word
+            && let Some(s) = scale(&lw[j])
+        {
+            {
                 // "m" and "b" only glued or after money ("$3m", "3bn").
                 let short = matches!(lw[j].as_str(), "m" | "b" | "k" | "cr");
                 if !short || !toks[j].space_before || currency.is_some() {
