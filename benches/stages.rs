@@ -12,7 +12,7 @@
 use std::hint::black_box;
 
 use claimwatch::core::analysis::content_hash;
-use claimwatch::core::claims::split_sentences;
+use claimwatch::core::claims::{Story, analyse, compare_claims, facets, split_sentences};
 use claimwatch::core::compare::compare_articles;
 use claimwatch::core::extract::{ExtractOptions, extract};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -80,6 +80,37 @@ fn stages(c: &mut Criterion) {
     let mut g = c.benchmark_group("sentences");
     for (name, old, _) in &articles {
         g.bench_function(*name, |b| b.iter(|| split_sentences(black_box(&old.text))));
+    }
+    g.finish();
+
+    // Facets of every sentence of a page (what claim analysis adds on top
+    // of splitting), and the whole claim path of a changed page: both
+    // versions analysed, then their claims aligned and compared.
+    let story = Story::default();
+    let mut g = c.benchmark_group("facets");
+    for (name, old, _) in &articles {
+        let sentences = split_sentences(&old.text);
+        g.bench_function(*name, |b| {
+            b.iter(|| {
+                for s in &sentences {
+                    black_box(facets(black_box(&s.text), &story));
+                }
+            })
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("claims");
+    for (name, old, new) in &articles {
+        g.bench_function(*name, |b| {
+            b.iter(|| {
+                let (a, b2) = (
+                    analyse(black_box(&old.text), &story),
+                    analyse(black_box(&new.text), &story),
+                );
+                compare_claims(&a, &b2)
+            })
+        });
     }
     g.finish();
 

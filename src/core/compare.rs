@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp as SimOp};
 
+use crate::core::claims::is_stamp;
 use crate::core::sentences::split_sentences;
 
 /// How long one comparison may take before its result is approximate.
@@ -255,7 +256,12 @@ pub fn compare_with_timeout(old: &str, new: &str, timeout: Duration) -> TextDiff
 }
 
 impl TextDiff {
+    // A time stamp or byline ("Updated 10:42 AM GMT") that comes, goes or
+    // changes is page noise, not an edit of the article.
     fn insert(&mut self, new_index: usize, paragraph: usize, text: &str) {
+        if is_stamp(text) {
+            return;
+        }
         self.stats.sentences_added += 1;
         self.stats.words_added += count_words(text);
         self.edits.push(Edit::Insert {
@@ -266,6 +272,9 @@ impl TextDiff {
     }
 
     fn delete(&mut self, old_index: usize, paragraph: usize, text: &str) {
+        if is_stamp(text) {
+            return;
+        }
         self.stats.sentences_removed += 1;
         self.stats.words_removed += count_words(text);
         self.edits.push(Edit::Delete {
@@ -284,6 +293,9 @@ impl TextDiff {
         new: &str,
         words: Vec<WordSpan>,
     ) {
+        if is_stamp(old) && is_stamp(new) {
+            return;
+        }
         self.stats.sentences_edited += 1;
         for w in &words {
             match w.kind {

@@ -48,11 +48,17 @@ impl ClaimLine {
         };
         let (kind, old, new) = match c.kind {
             ChangeKind::AmountChanged => {
-                let (o, n) = facet("amount").unwrap_or_default();
+                // A count or measure when no money amount changed.
+                let (o, n) = facet("amount")
+                    .or_else(|| facet("quantity"))
+                    .unwrap_or_default();
                 ("amount", Some(o), Some(n))
             }
             ChangeKind::CertaintyChanged => {
-                let (o, n) = facet("certainty").unwrap_or_default();
+                // The markers removed and added when the level stayed.
+                let (o, n) = facet("certainty")
+                    .or_else(|| facet("markers"))
+                    .unwrap_or_default();
                 // The words that made the difference ("reportedly", "in
                 // talks"), when there are few enough to read at a glance.
                 let cue = |kind: WordSpanKind| {

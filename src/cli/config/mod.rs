@@ -323,11 +323,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
                         "amount" => crate::core::claims::FactKind::Amount,
                         "percentage" => crate::core::claims::FactKind::Percentage,
                         "date" => crate::core::claims::FactKind::Date,
+                        "count" => crate::core::claims::FactKind::Count,
                         other => {
                             return Err(v.err(
                                 f.kind.span(),
                                 &key("kind"),
-                                &format!("unknown fact kind {other:?}: expected \"amount\", \"percentage\" or \"date\""),
+                                &format!("unknown fact kind {other:?}: expected \"amount\", \"percentage\", \"count\" or \"date\""),
                             ));
                         }
                     };

@@ -11,18 +11,24 @@
 //!    [`MIN_SIMILARITY`]; a sentence edited in place is thus one change,
 //!    not a removal plus an addition.
 //!
-//! A pair whose amounts or percentages differ is `amount_changed`, else
-//! whose certainty differs `certainty_changed`, else whose attribution
-//! differs `attribution_changed`, else `reworded`. Unpaired sentences are
-//! `removed` or `added`. Only sentences that are claims on at least one
-//! side are reported.
+//! A pair whose quantities differ (amounts, percentages, counts, measures;
+//! see [`super::quantity`]) is `amount_changed`, else whose certainty level
+//! or certainty markers differ (see [`super::hedge`]) `certainty_changed`,
+//! else whose attribution differs `attribution_changed`, else `reworded`.
+//! Unpaired sentences are `removed` or `added`.
+//!
+//! Which sentences are reported: every sentence that is a claim for the
+//! detector or has something checkable ([`super::checkable`]) on at least
+//! one side, and every pair whose quantities or certainty markers changed.
+//! The detector's score ranks; it never hides an edited sentence. Time
+//! stamps and bylines ([`super::is_stamp`]) are never reported.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffTag};
 
-use super::{Analysis, Facets, Story, facets};
+use super::{Analysis, Facets, Story, checkable, claim_key, facets, is_stamp};
 
 /// Least word similarity for two sentences to be one claim reworded.
 pub const MIN_SIMILARITY: f64 = 0.5;
@@ -74,7 +80,10 @@ pub use crate::core::compare::{SpanKind as WordSpanKind, WordSpan, word_diff};
 /// One facet that differs: e.g. `amount`, `$50 billion` → `$40 billion`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacetChange {
-    /// `amount`, `percentage`, `date`, `certainty`, `attribution`, `entities`.
+    /// `amount`, `percentage`, `quantity`, `date`, `certainty`, `markers`,
+    /// `attribution`, `entities`. For `quantity`, `old` and `new` list the
+    /// quantities only on that side; for `markers`, `old` lists the
+    /// certainty markers removed and `new` those added.
     pub facet: String,
     pub old: String,
     pub new: String,
@@ -273,6 +282,8 @@ fn side_facets(a: &Analysis, idx: &[usize], text: &str) -> Facets {
                 f.amounts.extend(p.amounts);
                 f.percentages.extend(p.percentages);
                 f.dates.extend(p.dates);
+                f.quantities.extend(p.quantities);
+                f.markers.extend(p.markers);
                 f.attribution = f.attribution.or(p.attribution);
                 if p.certainty != super::Certainty::Stated
                     && f.certainty != super::Certainty::Denied
@@ -280,9 +291,25 @@ fn side_facets(a: &Analysis, idx: &[usize], text: &str) -> Facets {
                     f.certainty = p.certainty;
                 }
             }
+            f.markers.sort();
+            f.markers.dedup();
             f
         }
     }
+}
+
+/// Items of `a` not in `b`, as multisets.
+fn only_in<'a>(a: &'a [String], b: &[String]) -> Vec<&'a String> {
+    let mut rest: Vec<&String> = b.iter().collect();
+    a.iter()
+        .filter(|x| match rest.iter().position(|y| y == x) {
+            Some(k) => {
+                rest.swap_remove(k);
+                false
+            }
+            None => true,
+        })
+        .collect()
 }
 
 fn join<T, F: Fn(&T) -> String>(v: &[T], f: F) -> String {
@@ -291,7 +318,7 @@ fn join<T, F: Fn(&T) -> String>(v: &[T], f: F) -> String {
 
 fn facet_changes(o: &Facets, n: &Facets) -> Vec<FacetChange> {
     let mut out = Vec::new();
-    let mut push = |facet: &str, a: String, b: String| {
+    fn push(out: &mut Vec<FacetChange>, facet: &str, a: String, b: String) {
         if a != b {
             out.push(FacetChange {
                 facet: facet.to_string(),
@@ -299,29 +326,77 @@ fn facet_changes(o: &Facets, n: &Facets) -> Vec<FacetChange> {
                 new: b,
             });
         }
-    };
+    }
     let amount = |f: &Facets| {
         join(&f.amounts, |a| match &a.qualifier {
             Some(q) => format!("{q} {}", a.display()),
             None => a.display(),
         })
     };
-    push("amount", amount(o), amount(n));
+    push(&mut out, "amount", amount(o), amount(n));
     let pct = |f: &Facets| join(&f.percentages, |p| p.display());
-    push("percentage", pct(o), pct(n));
+    push(&mut out, "percentage", pct(o), pct(n));
     push(
+        &mut out,
         "certainty",
         o.certainty.as_str().into(),
         n.certainty.as_str().into(),
     );
     push(
+        &mut out,
         "attribution",
         o.attribution.clone().unwrap_or_default(),
         n.attribution.clone().unwrap_or_default(),
     );
+    // Every quantity: a change the money and percentage facets above do not
+    // already show (a count, a measure, a scaled number, a range).
+    if !out
+        .iter()
+        .any(|c| c.facet == "amount" || c.facet == "percentage")
+    {
+        let keys =
+            |f: &Facets| -> Vec<String> { f.quantities.iter().map(|q| q.compare_key()).collect() };
+        let (ko, kn) = (keys(o), keys(n));
+        let (gone, came) = (only_in(&ko, &kn), only_in(&kn, &ko));
+        if !gone.is_empty() || !came.is_empty() {
+            let show = |f: &Facets, ks: &[String], pick: &[&String]| {
+                let mut pick: Vec<&String> = pick.to_vec();
+                let mut v = Vec::new();
+                for (q, k) in f.quantities.iter().zip(ks) {
+                    if let Some(p) = pick.iter().position(|x| *x == k) {
+                        pick.swap_remove(p);
+                        v.push(q.display());
+                    }
+                }
+                v.join(", ")
+            };
+            out.push(FacetChange {
+                facet: "quantity".into(),
+                old: show(o, &ko, &gone),
+                new: show(n, &kn, &came),
+            });
+        }
+    }
+    if o.markers != n.markers {
+        let (gone, came) = (
+            only_in(&o.markers, &n.markers),
+            only_in(&n.markers, &o.markers),
+        );
+        let j = |v: Vec<&String>| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+        out.push(FacetChange {
+            facet: "markers".into(),
+            old: j(gone),
+            new: j(came),
+        });
+    }
     let date = |f: &Facets| join(&f.dates, |d| d.normalised.clone());
-    push("date", date(o), date(n));
-    push("entities", o.entities.join(", "), n.entities.join(", "));
+    push(&mut out, "date", date(o), date(n));
+    push(
+        &mut out,
+        "entities",
+        o.entities.join(", "),
+        n.entities.join(", "),
+    );
     out
 }
 
@@ -343,11 +418,20 @@ pub fn compare_claims(old: &Analysis, new: &Analysis) -> Vec<ClaimChange> {
     }
     let mut out: Vec<(f64, ClaimChange)> = Vec::new();
     for p in pairs {
-        let is_claim_old = p.old.iter().any(|&i| old.claim_at(i).is_some());
-        let is_claim_new = p.new.iter().any(|&j| new.claim_at(j).is_some());
-        if !is_claim_old && !is_claim_new {
+        if p.old.len() == 1 && p.new.len() == 1 && !p.moved && old_n[p.old[0]] == new_n[p.new[0]] {
             continue;
         }
+        // Time stamps and bylines are never claims, whatever they hold.
+        let stamp =
+            |a: &Analysis, idx: &[usize]| idx.iter().all(|&i| is_stamp(&a.sentences[i].text));
+        if stamp(old, &p.old) && stamp(new, &p.new) {
+            continue;
+        }
+        let tracked = |a: &Analysis, idx: &[usize]| {
+            idx.iter()
+                .any(|&i| a.claim_at(i).is_some() || checkable(&a.sentences[i].text))
+        };
+        let is_tracked = tracked(old, &p.old) || tracked(new, &p.new);
         let text = |a: &Analysis, idx: &[usize]| -> Option<String> {
             (!idx.is_empty()).then(|| {
                 idx.iter()
@@ -363,6 +447,9 @@ pub fn compare_claims(old: &Analysis, new: &Analysis) -> Vec<ClaimChange> {
             .find_map(|&j| new.claim_at(j))
             .or_else(|| p.old.iter().find_map(|&i| old.claim_at(i)))
             .map(|c| c.key.clone());
+        // A checkable sentence the detector passed over still has a key.
+        let key_of = |t: &str| claim_key(t, &facets(t, &Story::default()), &Story::default());
+        let key = key.or_else(|| nt.as_deref().or(ot.as_deref()).map(key_of));
         let order = match (p.new.first(), p.old.first()) {
             (Some(&j), _) => j as f64,
             (None, Some(&i)) => {
@@ -373,6 +460,7 @@ pub fn compare_claims(old: &Analysis, new: &Analysis) -> Vec<ClaimChange> {
             (None, None) => continue,
         };
         let change = match (&ot, &nt) {
+            (Some(_), None) | (None, Some(_)) if !is_tracked => continue,
             (Some(o), None) => ClaimChange {
                 kind: ChangeKind::Removed,
                 old: Some(o.clone()),
@@ -411,11 +499,18 @@ pub fn compare_claims(old: &Analysis, new: &Analysis) -> Vec<ClaimChange> {
                     facet_changes(&fo, &fn_)
                 };
                 let has = |f: &str| changed.iter().any(|c| c.facet == f);
+                let numbers = has("amount") || has("percentage") || has("quantity");
+                let hedging = has("certainty") || has("markers");
+                // An untracked sentence (an opinion, say) is still reported
+                // when the edit changed one of its numbers or hedges.
+                if !is_tracked && !numbers && !hedging {
+                    continue;
+                }
                 let kind = if same {
                     ChangeKind::Moved
-                } else if has("amount") || has("percentage") {
+                } else if numbers {
                     ChangeKind::AmountChanged
-                } else if has("certainty") {
+                } else if hedging {
                     ChangeKind::CertaintyChanged
                 } else if has("attribution") {
                     ChangeKind::AttributionChanged

@@ -36,7 +36,7 @@ pub(crate) static MODEL: LazyLock<Option<LinearModel>> =
 
 static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(sign up|subscribe|newsletter|click here|all rights reserved|cookies?(?-u:\b)|follow us|read more|advertisement|terms of (use|service)|privacy policy|copyright|share this|download (the|our) app|log ?in|sign in|related (articles|stories)|recommended for you|contact us|this article (was|has been) (updated|amended)|editing by|reporting by|writing by)(?-u:\b)",
+        r"(?i)(?-u:\b)(sign up|subscribe|newsletter|click here|all rights reserved|cookies?(?-u:\b)|follow us|read more|advertisement|terms of (use|service)|privacy policy|copyright|share this|download (the|our) app|log ?in|sign in|related (articles|stories)|recommended for you|contact us|this article (was|has been) (updated|amended)|editing by|reporting by|writing by|follow (him|her|them|me|us) on|share (on|via) (facebook|twitter|email)|(view|see) (comments|gallery))(?-u:\b)",
     )
     .unwrap()
 });
@@ -327,6 +327,36 @@ fn rule_score(r: &Rules) -> f32 {
         s -= 0.2;
     }
     s.clamp(0.0, 1.0)
+}
+
+/// Does the sentence state something a reader could check? In news almost
+/// every body sentence does: a number, a named person or organisation
+/// doing or being something, an attribution, a quote. Not checkable:
+/// boilerplate ("Read more", newsletter prompts), time stamps, fragments
+/// of fewer than five words with no fact in them, first-person opinion
+/// and questions with nothing named or counted in them.
+///
+/// The detector's score says how *worth* checking a sentence is and ranks
+/// claim changes; this says whether an edit of it is a claim change at all.
+pub fn checkable(text: &str) -> bool {
+    let r = rules(text);
+    if r.boilerplate || super::stamp::is_stamp(text) {
+        return false;
+    }
+    let quoted = text.contains(['"', '\u{201C}', '\u{201D}', '\u{00AB}', '\u{201E}']);
+    if r.amount || r.percent || r.number || r.entity || r.date {
+        return r.words >= 3;
+    }
+    if r.words < 5 {
+        return false;
+    }
+    if r.opinion && !r.attribution {
+        return false;
+    }
+    if r.question && !quoted {
+        return false;
+    }
+    true
 }
 
 /// Scores one sentence with the shipped model.

@@ -95,6 +95,13 @@ pub struct Facets {
     /// "anonymous sources", ...
     pub attribution: Option<String>,
     pub certainty: Certainty,
+    /// Every quantity (money, percentages, measures, counts), see
+    /// [`super::quantity`].
+    #[serde(default)]
+    pub quantities: Vec<super::Quantity>,
+    /// Certainty markers, see [`super::hedge`].
+    #[serde(default)]
+    pub markers: Vec<String>,
 }
 
 /// Extracts the facets of one sentence.
@@ -106,6 +113,8 @@ pub fn facets(text: &str, story: &Story) -> Facets {
         dates: dates(text),
         attribution: attribution(text, story),
         certainty: certainty(text),
+        quantities: super::quantity::quantities(text),
+        markers: super::hedge::markers(text),
     }
 }
 

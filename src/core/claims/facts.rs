@@ -10,7 +10,7 @@ use super::{Analysis, Certainty, Claim, FactKind, FactSpec, Story};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FactValue {
     pub fact: String,
-    /// Normalised display: `$50 billion`, `3.5%`, `2025-03-03`.
+    /// Normalised display: `$50 billion`, `3.5%`, `2025-03-03`, `40,000 GPUs`.
     pub value: String,
     /// The sentence stating it.
     pub sentence: usize,
@@ -85,7 +85,23 @@ fn value_of(claim: &Claim, spec: &FactSpec) -> Option<(String, Option<String>)> 
             .iter()
             .min_by_key(|d| distance_to_name(&claim.text, pos(&d.text), spec))
             .map(|d| (d.normalised.clone(), None)),
+        // A count: a number of things, not money, a share or a measure
+        // ("40,000 GPUs", "3,400 jobs").
+        FactKind::Count => claim
+            .quantities
+            .iter()
+            .filter(|q| q.kind == super::QuantityKind::Count)
+            .min_by_key(|q| distance_to_name(&claim.text, pos(&q.text), spec))
+            .map(|q| (count_display(q), q.qualifier.clone())),
     }
+}
+
+/// A count's value as a fact: the number and its noun, without the
+/// qualifier (which the fact value carries separately).
+fn count_display(q: &super::Quantity) -> String {
+    let mut q = q.clone();
+    q.qualifier = None;
+    q.display()
 }
 
 /// The values an article states for the story's facts, one per distinct

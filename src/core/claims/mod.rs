@@ -18,14 +18,20 @@ pub mod align;
 pub mod detect;
 pub mod facets;
 pub mod facts;
+pub mod hedge;
 pub mod model;
+pub mod quantity;
 pub use crate::core::sentences;
+pub mod stamp;
 
 pub use align::{ChangeKind, ClaimChange, FacetChange, WordSpan, WordSpanKind, compare_claims};
-pub use detect::{Detection, score_sentence};
+pub use detect::{Detection, checkable, score_sentence};
 pub use facets::{Amount, Certainty, DateRef, Facets, Percentage, facets};
 pub use facts::{Conflict, FactValue, Revision, fact_revisions, fact_values, find_conflicts};
+pub use hedge::markers;
+pub use quantity::{Quantity, QuantityKind, quantities};
 pub use sentences::{Sentence, split_sentences};
+pub use stamp::is_stamp;
 
 /// What the story is about: its entities, their aliases and key facts.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -54,6 +60,8 @@ pub enum FactKind {
     Amount,
     Percentage,
     Date,
+    /// A count of things ("number of GPUs", "jobs created").
+    Count,
 }
 
 /// One claim: a sentence that asserts something checkable, with its facets.
@@ -70,6 +78,12 @@ pub struct Claim {
     pub dates: Vec<DateRef>,
     pub attribution: Option<String>,
     pub certainty: Certainty,
+    /// Every quantity: money, percentages, measures, counts.
+    #[serde(default)]
+    pub quantities: Vec<Quantity>,
+    /// Certainty markers (hedges, modals, confirmations, negations).
+    #[serde(default)]
+    pub markers: Vec<String>,
     /// Normalised form shared by the same claim in different wordings; see
     /// [`claim_key`].
     pub key: String,
@@ -85,6 +99,8 @@ impl Claim {
             dates: self.dates.clone(),
             attribution: self.attribution.clone(),
             certainty: self.certainty,
+            quantities: self.quantities.clone(),
+            markers: self.markers.clone(),
         }
     }
 }
@@ -168,6 +184,8 @@ pub(crate) fn make_claim(sentence: usize, text: &str, d: Detection, story: &Stor
         dates: f.dates,
         attribution: f.attribution,
         certainty: f.certainty,
+        quantities: f.quantities,
+        markers: f.markers,
         key,
     }
 }
