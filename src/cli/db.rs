@@ -1,9 +1,10 @@
 //! `claimwatch db backup|check|prune-raw`: the database's care, as commands.
 
+use crate::cli::args::DbCommand;
 use crate::cli::config::Config;
 use crate::cli::error::CmdResult;
+use crate::cli::error::exit;
 use crate::cli::query::{emit, print_json};
-use crate::cli::{DbCommand, exit};
 use crate::store::{
     self,
     maintenance::{MaintenanceError, backup, check, prune_raw},

@@ -112,7 +112,7 @@ pub(crate) fn write_output(output: &Path, contents: &str) -> CmdResult<u8> {
     crate::service::atom::write_atomically(output, contents.as_bytes())
         .with_context(|| format!("cannot write {}", output.display()))?;
     eprintln!("wrote {} ({} bytes)", output.display(), contents.len());
-    Ok(crate::cli::exit::OK)
+    Ok(crate::cli::error::exit::OK)
 }
 
 const STYLE: &str = r#"

@@ -13,7 +13,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::cli::config::{self, Config};
-use crate::cli::exit;
+use crate::cli::error::exit;
 use crate::cli::table::Table;
 use crate::store::query::claims::{self, ClaimTimeline};
 use crate::store::query::search::{self, SearchRequest, Syntax};

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp as SimOp};
 
-use crate::core::claims::is_stamp;
 use crate::core::sentences::split_sentences;
+use crate::core::stamp::is_stamp;
 
 /// How long one comparison may take before its result is approximate.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod extract;
 pub mod rng;
 pub mod sentences;
+pub mod stamp;
 pub mod streak;
 pub mod urlnorm;
 pub mod wording;

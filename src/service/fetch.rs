@@ -12,10 +12,24 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, redirect};
 use url::Url;
 
-use crate::service::settings::FetchSettings;
 use crate::service::ssrf::{self, GuardError, GuardedResolver};
 
 pub use crate::core::analysis::Validators;
+
+/// Limits for every HTTP fetch.
+#[derive(Debug, Clone)]
+pub struct FetchSettings {
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_body_bytes: u64,
+    pub max_redirects: usize,
+    /// How many documents are fetched at once in one pass.
+    pub concurrency: usize,
+    /// Whether URLs claimwatch discovers by itself (feeds, listing pages)
+    /// may reach loopback, private and other non-public addresses. Off by
+    /// default; configured sources may point anywhere regardless.
+    pub allow_private_addresses: bool,
+}
 
 /// A page that was fetched, decoded to text.
 #[derive(Debug, Clone)]

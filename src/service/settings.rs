@@ -8,6 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::core::extract::ExtractOptions;
+pub use crate::service::fetch::FetchSettings;
 use crate::service::schedule::Schedule;
 
 /// The validated configuration.
@@ -33,21 +34,6 @@ pub struct Config {
     /// The log filter (`log_level`), e.g. `info` or `claimwatch=debug`;
     /// `--log-level` and `RUST_LOG` take precedence.
     pub log_level: Option<String>,
-}
-
-/// Limits for every HTTP fetch.
-#[derive(Debug, Clone)]
-pub struct FetchSettings {
-    pub timeout: Duration,
-    pub connect_timeout: Duration,
-    pub max_body_bytes: u64,
-    pub max_redirects: usize,
-    /// How many documents are fetched at once in one pass.
-    pub concurrency: usize,
-    /// Whether URLs claimwatch discovers by itself (feeds, listing pages)
-    /// may reach loopback, private and other non-public addresses. Off by
-    /// default; configured sources may point anywhere regardless.
-    pub allow_private_addresses: bool,
 }
 
 /// The story being followed.

@@ -22,7 +22,7 @@ pub mod hedge;
 pub mod model;
 pub mod quantity;
 pub use crate::core::sentences;
-pub mod stamp;
+pub use crate::core::stamp;
 
 pub use align::{ChangeKind, ClaimChange, FacetChange, WordSpan, WordSpanKind, compare_claims};
 pub use detect::{Detection, checkable, score_sentence};
