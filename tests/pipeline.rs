@@ -367,3 +367,101 @@ async fn per_source_ignore_patterns_keep_volatile_text_out_of_versions() {
         .unwrap();
     assert!(!text.contains("Updated"), "{text}");
 }
+
+#[tokio::test]
+async fn a_headline_ab_test_is_reported_once_and_then_stays_quiet() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let hits = Arc::new(AtomicUsize::new(0));
+    let headlines = Arc::new(std::sync::Mutex::new(vec![
+        "Amazon bets $50 billion on OpenAI",
+        "Amazon to invest $50 billion in OpenAI",
+    ]));
+    let (h, hl) = (hits.clone(), headlines.clone());
+    let (url, _stop) = serve(move |_req: &Request| {
+        let n = h.fetch_add(1, Ordering::SeqCst);
+        let hl = hl.lock().unwrap();
+        Response::html(headlined_page(hl[n % hl.len()]))
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path(), &[("ab", format!("{url}/article"))], "");
+
+    let mut stored = Vec::new();
+    for _ in 0..6 {
+        stored.push(check_once(&c, None).await.unwrap()[0].stored);
+    }
+    assert!(
+        matches!(stored[0], Stored::New { number: 1, .. }),
+        "{stored:?}"
+    );
+    assert!(
+        matches!(stored[1], Stored::Changed { number: 2, .. }),
+        "{stored:?}"
+    );
+    assert_eq!(
+        stored[2..],
+        [
+            Stored::Returned {
+                to: 1,
+                latest: 2,
+                first: true
+            },
+            Stored::Unchanged,
+            Stored::Returned {
+                to: 1,
+                latest: 2,
+                first: false
+            },
+            Stored::Unchanged,
+        ]
+    );
+    let conn = db(&c);
+    assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 2);
+    assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 1);
+    // The evidence: every return is a fetch that names the version it
+    // returned to, worded once.
+    let reason: String = conn
+        .query_row(
+            "SELECT DISTINCT reason FROM fetches WHERE reason LIKE '%alternates%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        reason,
+        "headline alternates between \"Amazon bets $50 billion on OpenAI\" (version 1) \
+         and \"Amazon to invest $50 billion in OpenAI\" (version 2)"
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM fetches WHERE version_id = 1 AND outcome = 'unchanged'"
+        ),
+        2
+    );
+
+    // A genuinely new headline is a change as usual; returning from it to
+    // the one before is a new alternation, reported once again.
+    *headlines.lock().unwrap() = vec!["Amazon and OpenAI seal $50 billion deal"];
+    let third = check_once(&c, None).await.unwrap();
+    assert!(
+        matches!(third[0].stored, Stored::Changed { number: 3, .. }),
+        "{third:?}"
+    );
+    *headlines.lock().unwrap() = vec!["Amazon to invest $50 billion in OpenAI"];
+    let back = check_once(&c, None).await.unwrap();
+    assert_eq!(
+        back[0].stored,
+        Stored::Returned {
+            to: 2,
+            latest: 3,
+            first: true
+        }
+    );
+    assert_eq!(count(&db(&c), "SELECT count(*) FROM changes"), 2);
+}
+
+/// The article of `article_page` under its own headline.
+fn headlined_page(headline: &str) -> String {
+    article_page(&LONG).replace("Deal", headline)
+}

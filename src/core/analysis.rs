@@ -31,6 +31,18 @@ pub struct Previous<'a> {
     pub title: Option<&'a str>,
     pub text: &'a str,
     pub content_hash: &'a str,
+    /// The versions just before it, newest first: a page that returns to
+    /// one of them alternates (a headline A/B test) rather than changes.
+    pub earlier: &'a [Earlier],
+}
+
+/// A recent version before the previous one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Earlier {
+    pub id: i64,
+    pub number: i64,
+    pub content_hash: String,
+    pub title: Option<String>,
 }
 
 /// What a fetched page turned out to be.
@@ -42,6 +54,9 @@ pub enum Analysis {
     Refused { reason: String },
     /// The same headline and text as the previous version.
     Unchanged,
+    /// The same headline and text as a recent version before the previous
+    /// one: the page alternates between versions already stored.
+    Returns { to: Earlier },
     /// A new version: the first, or one that differs from the previous.
     New(Box<NewContent>),
 }
@@ -97,6 +112,9 @@ pub fn analyse(
     let hash = content_hash(&article);
     if previous.is_some_and(|p| p.content_hash == hash) {
         return Analysis::Unchanged;
+    }
+    if let Some(e) = previous.and_then(|p| p.earlier.iter().find(|e| e.content_hash == hash)) {
+        return Analysis::Returns { to: e.clone() };
     }
     let analysis = claims::analyse(&article.text, story);
     let facts = claims::fact_values(&analysis, story);

@@ -242,9 +242,41 @@ pub fn headline(claim_changes: &[ClaimChange], diff: &TextDiff) -> String {
     }
 }
 
+/// Words a page's return to an earlier version (a headline A/B test, or an
+/// edit undone): `headline alternates between "A" (version 1) and "B"
+/// (version 2)`, or `content alternates between versions 1 and 2` when the
+/// headlines are the same.
+pub fn alternation(
+    to: i64,
+    to_title: Option<&str>,
+    latest: i64,
+    latest_title: Option<&str>,
+) -> String {
+    match (to_title, latest_title) {
+        (a, b) if a != b => format!(
+            "headline alternates between \"{}\" (version {to}) and \"{}\" (version {latest})",
+            a.unwrap_or(""),
+            b.unwrap_or("")
+        ),
+        _ => format!("content alternates between versions {to} and {latest}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_alternation_names_both_headlines_or_both_versions() {
+        assert_eq!(
+            alternation(1, Some("A"), 2, Some("B")),
+            "headline alternates between \"A\" (version 1) and \"B\" (version 2)"
+        );
+        assert_eq!(
+            alternation(1, Some("A"), 3, Some("A")),
+            "content alternates between versions 1 and 3"
+        );
+    }
 
     use crate::core::claims::{ChangeKind, FacetChange};
 

@@ -391,7 +391,9 @@ impl Ctx {
                 }
                 RunOutcome::Changed
             }
-            Stored::Unchanged | Stored::NotModified => RunOutcome::Unchanged,
+            Stored::Unchanged | Stored::NotModified | Stored::Returned { .. } => {
+                RunOutcome::Unchanged
+            }
             Stored::Failed => {
                 self.stats.failures.fetch_add(1, Ordering::Relaxed);
                 RunOutcome::Failed

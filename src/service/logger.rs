@@ -69,6 +69,23 @@ pub fn log_outcome(o: &Outcome) {
             o.reason.as_deref().unwrap_or("")
         ),
         Stored::Unchanged => tracing::debug!(source = %o.source, url = %o.url, "unchanged"),
+        // Reported once; while the page keeps alternating, it is quiet.
+        Stored::Returned { to, latest, first } => {
+            let what = o.reason.as_deref().unwrap_or("");
+            if *first {
+                tracing::info!(
+                    target: "claimwatch::change",
+                    source = %o.source,
+                    url = %o.url,
+                    returns_to = to,
+                    latest,
+                    "{}: {what} (reported once while it goes on)",
+                    o.source
+                );
+            } else {
+                tracing::debug!(source = %o.source, url = %o.url, returns_to = to, "{what}");
+            }
+        }
         Stored::NotModified => tracing::debug!(source = %o.source, url = %o.url, "not modified"),
     }
 }

@@ -9,8 +9,9 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::core::analysis::{self, Analysis, NewContent, Previous};
+use crate::core::analysis::{self, Analysis, Earlier, NewContent, Previous};
 use crate::core::claims::{self, ClaimChange, Conflict, Revision};
+use crate::core::wording;
 
 use crate::core::compare::TextDiff;
 use crate::core::extract::ExtractOptions;
@@ -241,10 +242,13 @@ impl Pipeline {
                 let story = self.story.clone();
                 tokio::task::spawn_blocking(move || {
                     analyse(base, page, &opts, &story, |doc| {
-                        store
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .latest_version(doc)
+                        let store = store.lock().unwrap_or_else(|p| p.into_inner());
+                        let Some(latest) = store.latest_version(doc)? else {
+                            return Ok(None);
+                        };
+                        let earlier =
+                            store.earlier_versions(doc, latest.number, RECENT_VERSIONS)?;
+                        Ok(Some((latest, earlier)))
                     })
                 })
                 .await
@@ -344,6 +348,10 @@ type Queued = (CheckRecord, oneshot::Sender<Result<Stored, StoreError>>);
 /// full, which bounds memory (each record holds a raw page).
 const WRITE_QUEUE: usize = 64;
 
+/// How many versions before the latest a page may return to and be
+/// recognised as alternating (a headline A/B test) rather than changed.
+const RECENT_VERSIONS: usize = 8;
+
 /// At most this many records are stored in one transaction.
 const MAX_BATCH: usize = 256;
 
@@ -384,7 +392,9 @@ impl RecordInfo {
         RecordInfo {
             http_status: rec.http_status,
             reason: match &rec.result {
-                CheckResult::Failed { reason } => Some(reason.clone()),
+                CheckResult::Failed { reason } | CheckResult::Returned { reason, .. } => {
+                    Some(reason.clone())
+                }
                 _ => None,
             },
         }
@@ -434,18 +444,20 @@ fn analyse(
     page: Page,
     opts: &ExtractOptions,
     story: &claims::Story,
-    latest: impl FnOnce(i64) -> Result<Option<LatestVersion>, StoreError>,
+    latest: impl FnOnce(i64) -> Result<Option<(LatestVersion, Vec<Earlier>)>, StoreError>,
 ) -> Result<Examined, StoreError> {
     let base = CheckRecord {
         http_status: Some(page.status),
         bytes: page.body.len() as u64,
         ..base
     };
-    let latest = latest(base.document_id)?;
+    let (latest, earlier) = latest(base.document_id)?.unzip();
+    let earlier = earlier.unwrap_or_default();
     let previous = latest.as_ref().map(|l| Previous {
         title: l.title.as_deref(),
         text: &l.text,
         content_hash: &l.content_hash,
+        earlier: &earlier,
     });
     let analysis = analysis::analyse(
         &page.html,
@@ -465,6 +477,21 @@ fn analyse(
         Analysis::Unchanged => {
             let result = CheckResult::Unchanged {
                 validators: page.validators,
+            };
+            return Ok(Examined::plain(CheckRecord { result, ..base }));
+        }
+        Analysis::Returns { to } => {
+            let l = latest.as_ref().expect("a return needs a latest version");
+            let result = CheckResult::Returned {
+                validators: page.validators,
+                to: to.number,
+                latest: l.number,
+                reason: wording::alternation(
+                    to.number,
+                    to.title.as_deref(),
+                    l.number,
+                    l.title.as_deref(),
+                ),
             };
             return Ok(Examined::plain(CheckRecord { result, ..base }));
         }

@@ -16,7 +16,7 @@ pub mod outbox;
 pub mod query;
 pub mod schedule;
 
-use crate::core::analysis::{ClaimData, Validators};
+use crate::core::analysis::{ClaimData, Earlier, Validators};
 use crate::core::extract::Article;
 
 /// The migrations, in order. Never edit one that has shipped: add a new file.
@@ -158,6 +158,15 @@ pub enum CheckResult {
     Unchanged {
         validators: Validators,
     },
+    /// Fetched, and the content is that of a recent version before the
+    /// latest (`to`): the page alternates. Nothing new is stored; the fetch
+    /// records which version it returned to and why (`reason`).
+    Returned {
+        validators: Validators,
+        to: i64,
+        latest: i64,
+        reason: String,
+    },
     /// New extracted content: a new version, and a change from the previous
     /// version when there is one.
     Changed {
@@ -194,6 +203,14 @@ pub enum Stored {
     NotModified,
     Failed,
     Unchanged,
+    /// The page returned to version `to` while `latest` is the latest: an
+    /// alternation. `first` when this alternation had not been recorded
+    /// since `latest` was stored (report it once, then stay silent).
+    Returned {
+        to: i64,
+        latest: i64,
+        first: bool,
+    },
     /// A first version.
     New {
         version_id: i64,
@@ -399,6 +416,29 @@ impl Store {
         Ok(latest_version(&self.conn, document_id)?)
     }
 
+    /// Up to `limit` versions of a document before version `before`, newest
+    /// first (for recognising a page that returns to one of them).
+    pub fn earlier_versions(
+        &self,
+        document_id: i64,
+        before: i64,
+        limit: usize,
+    ) -> Result<Vec<Earlier>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, number, content_hash, title FROM versions
+             WHERE document_id = ?1 AND number < ?2 ORDER BY number DESC LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![document_id, before, limit as i64], |r| {
+            Ok(Earlier {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                content_hash: r.get(2)?,
+                title: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The stored validators of many documents at once, in the order asked.
     pub fn validators(&self, document_ids: &[i64]) -> Result<Vec<Validators>, StoreError> {
         let mut stmt = self
@@ -490,6 +530,44 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
             insert_fetch("unchanged", None, None)?;
             touch(Some(validators))?;
             Stored::Unchanged
+        }
+        CheckResult::Returned {
+            validators,
+            to,
+            latest,
+            reason,
+        } => {
+            let current = latest_version(tx, rec.document_id)?;
+            let version_id: Option<i64> = tx
+                .prepare_cached("SELECT id FROM versions WHERE document_id = ?1 AND number = ?2")?
+                .query_row(params![rec.document_id, to], |r| r.get(0))
+                .optional()?;
+            // A version stored since this check read the state makes what
+            // it found outdated.
+            let (Some(version_id), Some(current)) = (version_id, current) else {
+                insert_fetch("unchanged", None, None)?;
+                touch(Some(validators))?;
+                return Ok(Stored::Unchanged);
+            };
+            if current.number != *latest {
+                insert_fetch("unchanged", None, None)?;
+                touch(Some(validators))?;
+                return Ok(Stored::Unchanged);
+            }
+            let seen: Option<i64> = tx
+                .prepare_cached(
+                    "SELECT 1 FROM fetches WHERE document_id = ?1 AND version_id = ?2
+                       AND outcome = 'unchanged' AND reason = ?3 LIMIT 1",
+                )?
+                .query_row(params![rec.document_id, version_id, reason], |r| r.get(0))
+                .optional()?;
+            insert_fetch("unchanged", Some(reason), Some(version_id))?;
+            touch(Some(validators))?;
+            Stored::Returned {
+                to: *to,
+                latest: *latest,
+                first: seen.is_none(),
+            }
         }
         CheckResult::Changed {
             validators,
