@@ -73,17 +73,38 @@ pub struct ReportItem {
     pub claim_changes: Vec<ReportedClaim>,
 }
 
+impl ReportedClaim {
+    /// The ranking of a claim change among others: its kind's significance,
+    /// then whether a value changed. A new figure (`$50 billion` →
+    /// `$40 billion`) outranks a reworded one of the same kind (`up to
+    /// $50 billion` → `$50 billion`).
+    pub fn rank(&self) -> (u8, bool) {
+        let figures = |s: &Option<String>| -> Vec<String> {
+            s.as_deref()
+                .unwrap_or("")
+                .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+                .map(|t| t.trim_matches(|c| c == '.' || c == ',').replace(',', ""))
+                .filter(|t| !t.is_empty())
+                .collect()
+        };
+        (
+            self.significance,
+            self.old.is_some() && self.new.is_some() && figures(&self.old) != figures(&self.new),
+        )
+    }
+}
+
 impl ReportItem {
     /// The ranking of a change among others: its significance, then its
-    /// most significant claim change.
-    pub fn rank(&self) -> (Significance, u8) {
+    /// highest-ranked claim change.
+    pub fn rank(&self) -> (Significance, (u8, bool)) {
         (
             self.significance(),
             self.claim_changes
                 .iter()
-                .map(|c| c.significance)
+                .map(ReportedClaim::rank)
                 .max()
-                .unwrap_or(0),
+                .unwrap_or((0, false)),
         )
     }
 
@@ -104,4 +125,29 @@ impl ReportItem {
 /// most, not with whichever check happened to finish first.
 pub fn by_significance(items: &mut [ReportItem]) {
     items.sort_by_key(|i| std::cmp::Reverse(i.rank()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn amount(old: &str, new: &str) -> ReportedClaim {
+        ReportedClaim {
+            kind: "amount".into(),
+            change_kind: "amount_changed".into(),
+            significance: 7,
+            old: Some(old.into()),
+            new: Some(new.into()),
+            label: format!("amount {old} → {new}"),
+            summary: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_new_figure_outranks_a_reworded_one() {
+        let qualifier = amount("up to $50 billion", "$50 billion");
+        let value = amount("$50 billion", "$40 billion");
+        assert!(value.rank() > qualifier.rank());
+        assert_eq!(amount("3,400 jobs", "3400 jobs").rank(), (7, false));
+    }
 }

@@ -52,7 +52,7 @@ fn ranked_claims(items: &[ReportItem]) -> Vec<(&ReportItem, &ReportedClaim)> {
         .iter()
         .flat_map(|i| i.claim_changes.iter().map(move |c| (i, c)))
         .collect();
-    claims.sort_by_key(|(_, c)| std::cmp::Reverse(c.significance));
+    claims.sort_by_key(|(_, c)| std::cmp::Reverse(c.rank()));
     claims
 }
 
