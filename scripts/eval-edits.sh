@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the development edit-detection benchmark (../shared/eval/edits) on a
+# Runs the development edit-detection benchmark (EVAL_DIR: its folder) on a
 # release build and prints its table: per-kind recall, noise false alarms
 # and spurious claim changes. Not part of `cargo test`.
 #
