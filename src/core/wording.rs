@@ -55,31 +55,58 @@ impl ClaimLine {
                 ("amount", Some(o), Some(n))
             }
             ChangeKind::CertaintyChanged => {
-                // The markers removed and added when the level stayed.
-                let (o, n) = facet("certainty")
-                    .or_else(|| facet("markers"))
+                // The level when it moved (stated → hedged), else the
+                // markers removed and added.
+                let level = facet("certainty");
+                let markers = facet("markers");
+                let (o, n) = level
+                    .clone()
+                    .or_else(|| markers.clone())
                     .unwrap_or_default();
-                // The words that made the difference ("reportedly", "in
-                // talks"), when there are few enough to read at a glance.
-                let cue = |kind: WordSpanKind| {
-                    let words: Vec<&str> = c
-                        .word_diff
-                        .iter()
-                        .filter(|w| w.kind == kind)
-                        .map(|w| w.text.trim())
-                        .filter(|w| !w.is_empty())
-                        .collect();
-                    let joined = words.join(" … ");
-                    if !joined.is_empty() && joined.split_whitespace().count() <= 6 {
-                        format!(" ({joined})")
-                    } else {
+                let none = |s: String| if s.is_empty() { "none".to_string() } else { s };
+                let (o, n) = (none(o), none(n));
+                // What made the difference, in brackets beside a level:
+                // the markers ("reportedly", "in talks"), or, for changes
+                // stored before markers existed, the changed words when
+                // there are few enough to read at a glance.
+                let cue = |kind: WordSpanKind, level_text: &str| -> String {
+                    if level.is_none() {
+                        return String::new();
+                    }
+                    let text = match &markers {
+                        Some((mo, mn)) => {
+                            if kind == WordSpanKind::Delete {
+                                mo.clone()
+                            } else {
+                                mn.clone()
+                            }
+                        }
+                        None => {
+                            let words: Vec<&str> = c
+                                .word_diff
+                                .iter()
+                                .filter(|w| w.kind == kind)
+                                .map(|w| w.text.trim())
+                                .filter(|w| !w.is_empty())
+                                .collect();
+                            let joined = words.join(" … ");
+                            if joined.split_whitespace().count() <= 6 {
+                                joined
+                            } else {
+                                String::new()
+                            }
+                        }
+                    };
+                    if text.is_empty() || text == "none" || text == level_text {
                         String::new()
+                    } else {
+                        format!(" ({text})")
                     }
                 };
                 (
                     "certainty",
-                    Some(format!("{o}{}", cue(WordSpanKind::Delete))),
-                    Some(format!("{n}{}", cue(WordSpanKind::Insert))),
+                    Some(format!("{o}{}", cue(WordSpanKind::Delete, &o))),
+                    Some(format!("{n}{}", cue(WordSpanKind::Insert, &n))),
                 )
             }
             ChangeKind::AttributionChanged => {
@@ -105,6 +132,12 @@ impl ClaimLine {
                     .facets_changed
                     .iter()
                     .filter(|f| f.facet != kind && changes_what_it_says(f))
+                    // Already in the label: the markers beside a certainty
+                    // level, the quantities behind an amount.
+                    .filter(|f| {
+                        !(kind == "certainty" && f.facet == "markers"
+                            || kind == "amount" && f.facet == "quantity")
+                    })
                     .map(|f| {
                         let or_none = |v: &str| {
                             if v.is_empty() {
@@ -265,6 +298,45 @@ pub fn alternation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_certainty_label_names_the_markers_once() {
+        let old = "Amazon has committed $40 billion to OpenAI.";
+        let new = "Amazon has reportedly committed $40 billion to OpenAI.";
+        let facet = |facet: &str, old: &str, new: &str| FacetChange {
+            facet: facet.into(),
+            old: old.into(),
+            new: new.into(),
+        };
+        let c = ClaimChange {
+            kind: ChangeKind::CertaintyChanged,
+            old: Some(old.into()),
+            new: Some(new.into()),
+            old_sentence: Some(0),
+            new_sentence: Some(0),
+            word_diff: crate::core::compare::word_diff(old, new),
+            facets_changed: vec![
+                facet("certainty", "stated", "hedged"),
+                facet("markers", "", "reportedly"),
+            ],
+            key: None,
+        };
+        let line = ClaimLine::of(&c);
+        assert_eq!(line.label, "certainty stated → hedged (reportedly)");
+        assert_eq!(
+            line.summary,
+            format!("certainty stated → hedged (reportedly): {new}")
+        );
+        // The level stays hedged: the markers are the change.
+        let same_level = ClaimChange {
+            facets_changed: vec![facet("markers", "", "allegedly")],
+            ..c
+        };
+        assert_eq!(
+            ClaimLine::of(&same_level).label,
+            "certainty none → allegedly"
+        );
+    }
 
     #[test]
     fn an_alternation_names_both_headlines_or_both_versions() {
