@@ -265,14 +265,7 @@ pub fn revisions_recorded_with(
     conn: &Connection,
     version_id: i64,
 ) -> rusqlite::Result<Vec<Revision>> {
-    let mut st = conn.prepare_cached(
-        "SELECT detail FROM fact_events WHERE kind = 'revision' AND version_id = ?1 ORDER BY id",
-    )?;
-    let rows = st.query_map([version_id], |r| r.get::<_, String>(0))?;
-    Ok(rows
-        .filter_map(|r| r.ok())
-        .filter_map(|d| serde_json::from_str(&d).ok())
-        .collect())
+    fact_events_of(conn, "revision", version_id)
 }
 
 /// Conflict events recorded with one version.
@@ -280,10 +273,22 @@ pub fn conflicts_recorded_with(
     conn: &Connection,
     version_id: i64,
 ) -> rusqlite::Result<Vec<Conflict>> {
-    let mut st = conn.prepare(
-        "SELECT detail FROM fact_events WHERE kind = 'conflict' AND version_id = ?1 ORDER BY id",
+    fact_events_of(conn, "conflict", version_id)
+}
+
+/// The fact events of one kind recorded with one version, read back from
+/// their JSON detail (a detail that no longer parses is skipped).
+fn fact_events_of<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    kind: &str,
+    version_id: i64,
+) -> rusqlite::Result<Vec<T>> {
+    let mut st = conn.prepare_cached(
+        "SELECT detail FROM fact_events WHERE kind = ?1 AND version_id = ?2 ORDER BY id",
     )?;
-    let rows = st.query_map([version_id], |r| r.get::<_, String>(0))?;
+    let rows = st.query_map(rusqlite::params![kind, version_id], |r| {
+        r.get::<_, String>(0)
+    })?;
     Ok(rows
         .filter_map(|r| r.ok())
         .filter_map(|d| serde_json::from_str(&d).ok())
