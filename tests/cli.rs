@@ -215,3 +215,52 @@ fn every_flag_of_every_command_has_a_description() {
     walk(&claimwatch::cli::Cli::command(), "claimwatch", &mut missing);
     assert!(missing.is_empty(), "no description: {missing:#?}");
 }
+
+/// The log level comes from `--log-level`, else `RUST_LOG`, else the
+/// config's `log_level`, else `info`. Probed with a check that fails: its
+/// failure is a WARN line.
+#[test]
+fn the_log_level_comes_from_the_flag_then_rust_log_then_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |level: Option<&str>| {
+        let path = dir.path().join("cw.toml");
+        let line = level.map_or(String::new(), |l| format!("log_level = \"{l}\"\n"));
+        std::fs::write(
+            &path,
+            format!(
+                "{line}[story]\nname = \"x\"\n[[sources]]\nname = \"a\"\nurl = \"http://127.0.0.1:1/gone\"\n"
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let run = |path: &Path, flag: Option<&str>, rust_log: Option<&str>| -> String {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimwatch"));
+        cmd.env_remove("CLAIMWATCH_CONFIG").env_remove("RUST_LOG");
+        if let Some(l) = rust_log {
+            cmd.env("RUST_LOG", l);
+        }
+        cmd.arg("--config").arg(path);
+        if let Some(l) = flag {
+            cmd.args(["--log-level", l]);
+        }
+        let o = cmd.arg("check").output().unwrap();
+        stderr(&o)
+    };
+    let warns = |log: &str| log.lines().any(|l| l.contains("WARN"));
+
+    let plain = write(None);
+    assert!(warns(&run(&plain, None, None)), "info by default");
+    assert!(!warns(&run(&plain, Some("error"), None)), "the flag");
+    assert!(!warns(&run(&plain, None, Some("error"))), "RUST_LOG");
+    let quiet = write(Some("error"));
+    assert!(!warns(&run(&quiet, None, None)), "the config");
+    assert!(
+        warns(&run(&quiet, None, Some("warn"))),
+        "RUST_LOG over the config"
+    );
+    assert!(
+        !warns(&run(&quiet, Some("error"), Some("warn"))),
+        "the flag over RUST_LOG"
+    );
+}
