@@ -46,7 +46,22 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_claims_fts",
         include_str!("../../migrations/0007_claims_fts.sql"),
     ),
+    (
+        "0008_sentences",
+        include_str!("../../migrations/0008_sentences.sql"),
+    ),
 ];
+
+/// Where a migration's SQL hands over to [`convert`].
+const CONVERT_MARK: &str = "-- @convert";
+
+/// The code part of a migration, between its two SQL parts.
+fn convert(tx: &Connection, name: &str) -> rusqlite::Result<()> {
+    match name {
+        "0008_sentences" => claims::convert_occurrences(tx),
+        _ => Ok(()),
+    }
+}
 
 /// zstd level of raw pages. Level 1 costs a seventh of level 9's CPU for a
 /// page stored whole ~15% larger (24 KB instead of 21 KB for 88 KB of HTML),
@@ -128,6 +143,16 @@ pub struct LatestVersion {
     pub content_hash: String,
     pub title: Option<String>,
     pub text: String,
+}
+
+/// What the previous version's analysis left in the store: its claims (the
+/// claim engine's JSON, in sentence order, `sentence` and `text` filled in)
+/// and the analysis version they were found with, so a check reads them back instead of analysing the
+/// previous text again.
+#[derive(Debug, Clone, Default)]
+pub struct StoredAnalysis {
+    pub analysis_version: Option<i64>,
+    pub claims_json: Vec<String>,
 }
 
 /// Everything one check learned, written in one transaction.
@@ -260,7 +285,12 @@ impl Store {
                     name: name.to_string(),
                     source,
                 })?;
-            tx.execute_batch(sql)
+            // A migration that needs code (hashing, JSON) runs it at its
+            // `-- @convert` line, inside the same transaction.
+            let (before, after) = sql.split_once(CONVERT_MARK).unwrap_or((sql, ""));
+            tx.execute_batch(before)
+                .and_then(|_| convert(&tx, name))
+                .and_then(|_| tx.execute_batch(after))
                 .and_then(|_| tx.pragma_update(None, "user_version", version))
                 .and_then(|_| tx.commit())
                 .map_err(|source| StoreError::Migration {
@@ -395,6 +425,32 @@ impl Store {
         Ok(latest_version(&self.conn, document_id)?)
     }
 
+    /// The latest version of a document with its stored analysis: what a
+    /// check compares a new page with (indexed lookups only).
+    pub fn previous_for_analysis(
+        &self,
+        document_id: i64,
+    ) -> Result<Option<(LatestVersion, StoredAnalysis)>, StoreError> {
+        let Some(latest) = latest_version(&self.conn, document_id)? else {
+            return Ok(None);
+        };
+        let analysis_version: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT analysis_version FROM versions WHERE id = ?1")?
+            .query_row([latest.id], |r| r.get(0))?;
+        let claims_json = match analysis_version {
+            None => Vec::new(),
+            Some(_) => claims::claims_of_latest(&self.conn, document_id, latest.number)?,
+        };
+        Ok(Some((
+            latest,
+            StoredAnalysis {
+                analysis_version,
+                claims_json,
+            },
+        )))
+    }
+
     /// The stored validators of many documents at once, in the order asked.
     pub fn validators(&self, document_ids: &[i64]) -> Result<Vec<Validators>, StoreError> {
         let mut stmt = self
@@ -511,8 +567,9 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
             let a = &version.article;
             tx.prepare_cached(
                 "INSERT INTO versions (document_id, number, fetched_at, content_hash, title, byline,
-                     published_at, modified_at, canonical_url, language, text, raw_page_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                     published_at, modified_at, canonical_url, language, text, raw_page_id,
+                     analysis_version)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 rec.document_id,
@@ -526,7 +583,8 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
                 a.canonical_url,
                 a.language,
                 a.text,
-                raw_id
+                raw_id,
+                Some(version.claims.analysis_version).filter(|v| *v != 0)
             ])?;
             let version_id = tx.last_insert_rowid();
             insert_fetch(
@@ -568,6 +626,7 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
                 tx,
                 rec.document_id,
                 version_id,
+                number,
                 change_id,
                 &started,
                 &version.claims,
@@ -730,6 +789,19 @@ pub fn load_raw(conn: &Connection, raw_id: i64) -> Result<Option<Vec<u8>>, Store
         }
     }
     Ok(Some(page))
+}
+
+/// Stores a raw page whole instead of as a delta, so the pages it was a delta
+/// of may go (the retention policy). Its content is unchanged, so deltas of
+/// it stay valid. False if its chain could not be read.
+pub(crate) fn reencode_whole(conn: &Connection, raw_id: i64) -> Result<bool, StoreError> {
+    let Some(page) = load_raw(conn, raw_id)? else {
+        return Ok(false);
+    };
+    let blob = compress_raw(&page, &[])?;
+    conn.prepare_cached("UPDATE raw_pages SET zstd = ?2, base_id = NULL, depth = 0 WHERE id = ?1")?
+        .execute(params![raw_id, blob])?;
+    Ok(true)
 }
 
 /// Whether a writer could record a check now: the write lock can be taken
