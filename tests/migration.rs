@@ -110,6 +110,15 @@ fn a_release_database_converts_in_place_and_answers_as_before() {
     );
     drop(store);
     assert_eq!(counts(&db), before, "every row is kept");
+    let converted: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM versions WHERE body IS NOT NULL AND text = ''",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(converted > 0, "texts are stored as sentences");
 
     let config = write_config(dir.path());
     for (name, args) in QUERIES {

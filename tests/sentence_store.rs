@@ -32,6 +32,21 @@ fn claims_are_ranges_of_versions_over_sentences_stored_once() {
         ),
         0
     );
+    // Texts are stored as lists of sentences and rebuilt exactly.
+    assert!(
+        count(
+            &conn,
+            "SELECT count(*) FROM versions WHERE body IS NOT NULL AND text = ''"
+        ) > 0
+    );
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM versions v JOIN version_texts t ON t.id = v.id
+             WHERE v.body IS NOT NULL AND (t.text IS NULL OR t.text = '')"
+        ),
+        0
+    );
     // Every version records the analysis its claims were found with.
     assert_eq!(
         count(

@@ -27,6 +27,9 @@ pub struct ClaimData {
     pub revisions: Vec<Revision>,
     /// The [`analysis_version`] the claims were found with (0: unknown).
     pub analysis_version: i64,
+    /// The version's sentences in order (what the store keeps its text as);
+    /// empty when not known.
+    pub sentences: Vec<claims::Sentence>,
 }
 
 /// The version a new page is compared with.
@@ -131,6 +134,7 @@ pub fn analyse(
             facts,
             revisions,
             analysis_version: version,
+            sentences: analysis.sentences,
         },
         diff,
     }))

@@ -179,6 +179,94 @@ fn store_sentence(
         .query_row([hash], |r| r.get(0))
 }
 
+/// The analysis stored for a sentence that is not a claim.
+pub(crate) const NOT_A_CLAIM: &str = "{}";
+
+/// A text from its sentences: `(starts a paragraph, sentence)` in order,
+/// joined by a space within a paragraph and a blank line between them.
+fn join_sentences<'a>(parts: impl Iterator<Item = (bool, &'a str)>) -> String {
+    let mut out = String::new();
+    for (k, (paragraph, text)) in parts.enumerate() {
+        if k > 0 {
+            out.push_str(if paragraph { "\n\n" } else { " " });
+        }
+        out.push_str(text);
+    }
+    out
+}
+
+/// Stores a version's sentences (each once, with its analysis) and returns
+/// its body: the JSON array of their ids, negated where a paragraph starts.
+/// `None` when the sentences do not give back `text` byte for byte (or are
+/// not known): the text is then stored as it is.
+pub(crate) fn store_body(
+    tx: &Connection,
+    text: &str,
+    data: &ClaimData,
+) -> rusqlite::Result<Option<String>> {
+    let sentences = &data.sentences;
+    let starts = |i: usize| i > 0 && sentences[i].paragraph != sentences[i - 1].paragraph;
+    if sentences.is_empty()
+        || join_sentences(
+            sentences
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (starts(i), s.text.as_str())),
+        ) != text
+    {
+        return Ok(None);
+    }
+    let analysis_version = Some(data.analysis_version).filter(|v| *v != 0);
+    let mut ids = Vec::with_capacity(sentences.len());
+    for (i, s) in sentences.iter().enumerate() {
+        let analysis = match data.claims.binary_search_by_key(&i, |c| c.sentence) {
+            Ok(k) => analysis_json(&data.claims[k]),
+            Err(_) => NOT_A_CLAIM.to_string(),
+        };
+        let id = store_sentence(tx, &s.text, &analysis, analysis_version)?;
+        ids.push(if starts(i) { -id } else { id });
+    }
+    Ok(serde_json::to_string(&ids).ok())
+}
+
+/// A version's text rebuilt from its body (see [`store_body`]).
+pub(crate) fn rebuild_text(conn: &Connection, body: &str) -> rusqlite::Result<String> {
+    let ids: Vec<i64> = serde_json::from_str(body).unwrap_or_default();
+    let mut stmt = conn.prepare_cached("SELECT text FROM sentences WHERE id = ?1")?;
+    let mut texts = Vec::with_capacity(ids.len());
+    for id in &ids {
+        texts.push(stmt.query_row([id.abs()], |r| r.get::<_, String>(0))?);
+    }
+    Ok(join_sentences(
+        ids.iter().zip(&texts).map(|(id, t)| (*id < 0, t.as_str())),
+    ))
+}
+
+/// Migration 0008: every version's text stored as its sentences, where they
+/// give it back byte for byte.
+fn convert_bodies(tx: &Connection) -> rusqlite::Result<()> {
+    let ids: Vec<i64> = tx
+        .prepare("SELECT id FROM versions WHERE body IS NULL AND text <> '' ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        let text: String = tx.query_row("SELECT text FROM versions WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+        let data = ClaimData {
+            sentences: claims::split_sentences(&text),
+            ..Default::default()
+        };
+        if let Some(body) = store_body(tx, &text, &data)? {
+            tx.execute(
+                "UPDATE versions SET body = ?2, text = '' WHERE id = ?1",
+                params![id, body],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// The claims a document's version `number` carries, as the claim engine's
 /// JSON with their text, in sentence order.
 pub(crate) fn claims_of_latest(
@@ -255,7 +343,7 @@ pub(crate) fn convert_occurrences(tx: &Connection) -> rusqlite::Result<()> {
         )?;
         open = Some((doc, text, tx.last_insert_rowid(), number));
     }
-    Ok(())
+    convert_bodies(tx)
 }
 
 /// The name an outlet goes by: its source name, or for an article found

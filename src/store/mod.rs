@@ -548,7 +548,7 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
             version,
             change,
         } => {
-            let latest = latest_version(tx, rec.document_id)?;
+            let latest = latest_version_with(tx, rec.document_id, false)?;
             let stale = match (&latest, change) {
                 (Some(l), _) if l.content_hash == version.content_hash => true,
                 (Some(l), Some(c)) => l.id != c.from_version_id,
@@ -565,11 +565,13 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
             let number = latest.as_ref().map_or(1, |l| l.number + 1);
             let raw_id = store_raw(tx, rec.document_id, &version.raw_html)?;
             let a = &version.article;
+            let body = claims::store_body(tx, &a.text, &version.claims)?;
+            let text = if body.is_some() { "" } else { a.text.as_str() };
             tx.prepare_cached(
                 "INSERT INTO versions (document_id, number, fetched_at, content_hash, title, byline,
                      published_at, modified_at, canonical_url, language, text, raw_page_id,
-                     analysis_version)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                     analysis_version, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
             .execute(params![
                 rec.document_id,
@@ -582,9 +584,10 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
                 a.modified,
                 a.canonical_url,
                 a.language,
-                a.text,
+                text,
                 raw_id,
-                Some(version.claims.analysis_version).filter(|v| *v != 0)
+                Some(version.claims.analysis_version).filter(|v| *v != 0),
+                body
             ])?;
             let version_id = tx.last_insert_rowid();
             insert_fetch(
@@ -638,20 +641,41 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
 }
 
 fn latest_version(conn: &Connection, document_id: i64) -> rusqlite::Result<Option<LatestVersion>> {
-    conn.prepare_cached(
-        "SELECT id, number, content_hash, title, text FROM versions
-         WHERE document_id = ?1 ORDER BY number DESC LIMIT 1",
-    )?
-    .query_row([document_id], |r| {
-        Ok(LatestVersion {
-            id: r.get(0)?,
-            number: r.get(1)?,
-            content_hash: r.get(2)?,
-            title: r.get(3)?,
-            text: r.get(4)?,
+    latest_version_with(conn, document_id, true)
+}
+
+/// The latest version of a document; its text rebuilt from its sentences
+/// when `with_text` (else left empty).
+fn latest_version_with(
+    conn: &Connection,
+    document_id: i64,
+    with_text: bool,
+) -> rusqlite::Result<Option<LatestVersion>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, number, content_hash, title, text, body FROM versions
+             WHERE document_id = ?1 ORDER BY number DESC LIMIT 1",
+        )?
+        .query_row([document_id], |r| {
+            Ok((
+                LatestVersion {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    content_hash: r.get(2)?,
+                    title: r.get(3)?,
+                    text: r.get(4)?,
+                },
+                r.get::<_, Option<String>>(5)?,
+            ))
         })
+        .optional()?;
+    Ok(match row {
+        Some((mut latest, Some(body))) if with_text && latest.text.is_empty() => {
+            latest.text = claims::rebuild_text(conn, &body)?;
+            Some(latest)
+        }
+        other => other.map(|(l, _)| l),
     })
-    .optional()
 }
 
 /// Stores a raw page once per distinct body (by hash), compressed. When the
