@@ -153,7 +153,10 @@ CREATE VIRTUAL TABLE versions_fts USING fts5(
 -- (The triggers read the text through the view, which rebuilds it without
 -- table-valued functions: FTS5 cannot rebuild or check an index over a
 -- view that uses json_each.)
-CREATE TRIGGER versions_fts_after_insert AFTER INSERT ON versions BEGIN
+-- A version stored as sentences is indexed by the store itself, with the
+-- text it has in hand, instead of rebuilding it here.
+CREATE TRIGGER versions_fts_after_insert AFTER INSERT ON versions
+WHEN new.body IS NULL OR new.text <> '' BEGIN
     INSERT INTO versions_fts (rowid, title, text)
     SELECT id, title, text FROM version_texts WHERE id = new.id;
 END;

@@ -27,6 +27,7 @@ pub(crate) fn record(
     change_id: Option<i64>,
     at: &str,
     data: &ClaimData,
+    sentence_ids: Option<&[i64]>,
 ) -> rusqlite::Result<()> {
     let analysis_version = Some(data.analysis_version).filter(|v| *v != 0);
     for c in &data.claims {
@@ -38,7 +39,10 @@ pub(crate) fn record(
         let claim_id: i64 = tx
             .prepare_cached("SELECT id FROM claims WHERE key = ?1")?
             .query_row([&c.key], |r| r.get(0))?;
-        let sentence_id = store_sentence(tx, &c.text, &analysis_json(c), analysis_version)?;
+        let sentence_id = match sentence_ids.and_then(|ids| ids.get(c.sentence)) {
+            Some(id) => *id,
+            None => store_sentence(tx, &c.text, || analysis_json(c), analysis_version)?,
+        };
         let extended = tx
             .prepare_cached(
                 "UPDATE claim_spans SET last_number = ?4, claim_id = ?5
@@ -157,26 +161,38 @@ fn analysis_json(c: &claims::Claim) -> String {
     serde_json::to_string(&bare).unwrap_or_else(|_| "{}".into())
 }
 
-/// The id of a sentence, stored once by its hash. A sentence analysed
-/// under another analysis version gets this analysis, once.
+/// The id of a sentence, stored once by its hash (one indexed lookup when
+/// it is known). A sentence analysed under another analysis version gets
+/// this analysis, once; `analysis` is only computed when it is written.
 fn store_sentence(
     tx: &Connection,
     text: &str,
-    analysis: &str,
+    analysis: impl FnOnce() -> String,
     analysis_version: Option<i64>,
 ) -> rusqlite::Result<i64> {
     let full = blake3::hash(text.as_bytes());
     let hash = &full.as_bytes()[..16];
-    tx.prepare_cached(
-        "INSERT INTO sentences (hash, text, analysis, analysis_version) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (hash) DO UPDATE SET analysis = excluded.analysis,
-                                          analysis_version = excluded.analysis_version
-         WHERE sentences.analysis_version IS NOT excluded.analysis_version
-           AND excluded.analysis_version IS NOT NULL",
-    )?
-    .execute(params![hash, text, analysis, analysis_version])?;
-    tx.prepare_cached("SELECT id FROM sentences WHERE hash = ?1")?
-        .query_row([hash], |r| r.get(0))
+    let found: Option<(i64, Option<i64>)> = tx
+        .prepare_cached("SELECT id, analysis_version FROM sentences WHERE hash = ?1")?
+        .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match found {
+        Some((id, v)) if analysis_version.is_none() || v == analysis_version => Ok(id),
+        Some((id, _)) => {
+            tx.prepare_cached(
+                "UPDATE sentences SET analysis = ?2, analysis_version = ?3 WHERE id = ?1",
+            )?
+            .execute(params![id, analysis(), analysis_version])?;
+            Ok(id)
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO sentences (hash, text, analysis, analysis_version) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![hash, text, analysis(), analysis_version])?;
+            Ok(tx.last_insert_rowid())
+        }
+    }
 }
 
 /// The analysis stored for a sentence that is not a claim.
@@ -203,7 +219,7 @@ pub(crate) fn store_body(
     tx: &Connection,
     text: &str,
     data: &ClaimData,
-) -> rusqlite::Result<Option<String>> {
+) -> rusqlite::Result<Option<(String, Vec<i64>)>> {
     let sentences = &data.sentences;
     let starts = |i: usize| i > 0 && sentences[i].paragraph != sentences[i - 1].paragraph;
     if sentences.is_empty()
@@ -219,14 +235,18 @@ pub(crate) fn store_body(
     let analysis_version = Some(data.analysis_version).filter(|v| *v != 0);
     let mut ids = Vec::with_capacity(sentences.len());
     for (i, s) in sentences.iter().enumerate() {
-        let analysis = match data.claims.binary_search_by_key(&i, |c| c.sentence) {
+        let analysis = || match data.claims.binary_search_by_key(&i, |c| c.sentence) {
             Ok(k) => analysis_json(&data.claims[k]),
             Err(_) => NOT_A_CLAIM.to_string(),
         };
-        let id = store_sentence(tx, &s.text, &analysis, analysis_version)?;
-        ids.push(if starts(i) { -id } else { id });
+        ids.push(store_sentence(tx, &s.text, analysis, analysis_version)?);
     }
-    Ok(serde_json::to_string(&ids).ok())
+    let signed: Vec<i64> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| if starts(i) { -id } else { *id })
+        .collect();
+    Ok(serde_json::to_string(&signed).ok().map(|b| (b, ids)))
 }
 
 /// A version's text rebuilt from its body (see [`store_body`]).
@@ -257,7 +277,7 @@ fn convert_bodies(tx: &Connection) -> rusqlite::Result<()> {
             sentences: claims::split_sentences(&text),
             ..Default::default()
         };
-        if let Some(body) = store_body(tx, &text, &data)? {
+        if let Some((body, _)) = store_body(tx, &text, &data)? {
             tx.execute(
                 "UPDATE versions SET body = ?2, text = '' WHERE id = ?1",
                 params![id, body],
@@ -335,7 +355,7 @@ pub(crate) fn convert_occurrences(tx: &Connection) -> rusqlite::Result<()> {
             }
             Err(_) => facets,
         };
-        let sentence_id = store_sentence(tx, &text, &analysis, None)?;
+        let sentence_id = store_sentence(tx, &text, || analysis, None)?;
         tx.execute(
             "INSERT INTO claim_spans (claim_id, document_id, sentence_id, position, first_number, last_number)
              VALUES (?1, ?2, ?3, ?4, ?5, ?5)",

@@ -261,6 +261,12 @@ impl Store {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A batch writes each check in its own savepoint: keep their
+        // journal in memory rather than in a temporary file.
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Every statement of a check's writes stays prepared (rusqlite's
+        // default of 16 made the writer prepare some again for every row).
+        self.conn.set_prepared_statement_cache_capacity(64);
         Ok(())
     }
 
@@ -565,7 +571,7 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
             let number = latest.as_ref().map_or(1, |l| l.number + 1);
             let raw_id = store_raw(tx, rec.document_id, &version.raw_html)?;
             let a = &version.article;
-            let body = claims::store_body(tx, &a.text, &version.claims)?;
+            let (body, sentence_ids) = claims::store_body(tx, &a.text, &version.claims)?.unzip();
             let text = if body.is_some() { "" } else { a.text.as_str() };
             tx.prepare_cached(
                 "INSERT INTO versions (document_id, number, fetched_at, content_hash, title, byline,
@@ -590,6 +596,13 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
                 body
             ])?;
             let version_id = tx.last_insert_rowid();
+            if body.is_some() {
+                // Indexed here, with the text in hand (see migration 0008).
+                tx.prepare_cached(
+                    "INSERT INTO versions_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![version_id, a.title, a.text])?;
+            }
             insert_fetch(
                 if change.is_some() { "changed" } else { "new" },
                 None,
@@ -633,6 +646,7 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
                 change_id,
                 &started,
                 &version.claims,
+                sentence_ids.as_deref(),
             )?;
             stored
         }
