@@ -404,6 +404,16 @@ impl Store {
     /// the validators were not updated either, so the next pass fetches and
     /// finds those documents again.
     pub fn record_batch(&mut self, recs: &[CheckRecord]) -> Vec<Result<Stored, StoreError>> {
+        // Savepoints cost: each one journals the pages it changes and makes
+        // the search indexes flush their pending entries. Records almost never
+        // fail, so the batch is first written without them; if one fails,
+        // that transaction is rolled back and the batch written again, each
+        // record in its own savepoint.
+        if recs.len() > 1
+            && let Some(out) = self.record_batch_plain(recs)
+        {
+            return out;
+        }
         let mut tx = match self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -424,6 +434,32 @@ impl Store {
             Ok(()) => out,
             Err(e) => batch_failed(recs.len(), &e),
         }
+    }
+
+    /// Writes a batch in one transaction without savepoints; `None` (and
+    /// nothing written) if a record failed.
+    fn record_batch_plain(
+        &mut self,
+        recs: &[CheckRecord],
+    ) -> Option<Vec<Result<Stored, StoreError>>> {
+        let tx = match self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+        {
+            Ok(tx) => tx,
+            Err(e) => return Some(batch_failed(recs.len(), &e)),
+        };
+        let mut out = Vec::with_capacity(recs.len());
+        for rec in recs {
+            match record_in(&tx, rec) {
+                Ok(stored) => out.push(Ok(stored)),
+                Err(_) => return None, // dropping `tx` rolls it back
+            }
+        }
+        Some(match tx.commit() {
+            Ok(()) => out,
+            Err(e) => batch_failed(recs.len(), &e),
+        })
     }
 
     /// The latest version of a document, if it has one (an indexed lookup).
