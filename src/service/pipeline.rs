@@ -138,7 +138,7 @@ impl Pipeline {
         // spawned task holds memory until it is joined, and a pass may cover
         // tens of thousands of documents. The slack lets fetching go on
         // while checks wait for their batch to commit.
-        let max_tasks = concurrency * 4 + WRITE_QUEUE;
+        let max_tasks = concurrency * 2 + WRITE_QUEUE;
         let mut work = targets.iter().cloned().zip(validators).enumerate();
         let mut set = JoinSet::new();
         let mut results: Vec<Option<Outcome>> = vec![None; targets.len()];
@@ -304,6 +304,7 @@ pub fn limit_malloc_arenas() {
         static ONCE: std::sync::Once = std::sync::Once::new();
         ONCE.call_once(|| {
             const M_ARENA_MAX: std::os::raw::c_int = -8;
+            const M_MMAP_THRESHOLD: std::os::raw::c_int = -3;
             unsafe extern "C" {
                 fn mallopt(
                     param: std::os::raw::c_int,
@@ -314,6 +315,10 @@ pub fn limit_malloc_arenas() {
             // may be changed at any time and affects arenas created later.
             unsafe {
                 mallopt(M_ARENA_MAX, 2);
+                // Page bodies (~90 KB) in their own mappings, returned to the
+                // system when freed instead of fragmenting the arenas (a
+                // fixed threshold also stops glibc from raising it).
+                mallopt(M_MMAP_THRESHOLD, 64 * 1024);
             }
         });
     }
@@ -371,7 +376,7 @@ type Queued = (CheckRecord, oneshot::Sender<Result<Stored, StoreError>>);
 
 /// At most this many records wait for the writer; fetches pause when it is
 /// full, which bounds memory (each record holds a raw page).
-const WRITE_QUEUE: usize = 64;
+const WRITE_QUEUE: usize = 16;
 
 /// At most this many records are stored in one transaction.
 const MAX_BATCH: usize = 256;
