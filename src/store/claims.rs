@@ -19,6 +19,8 @@ use crate::core::wording::ClaimLine;
 /// version when the previous version carried it, or a new span starts.
 /// Claims the previous version carried and this one does not simply keep
 /// their spans as they were.
+// One caller (`store::record_in`), which has each of these in hand.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn record(
     tx: &Connection,
     document_id: i64,
