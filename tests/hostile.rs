@@ -126,8 +126,7 @@ async fn check_capped(hostile_url: &str, cap: u64) -> Checked {
         .unwrap();
     let hostile_text = db
         .query_row(
-            "SELECT v.text FROM versions v JOIN documents d ON d.id = v.document_id \
-             JOIN sources s ON s.id = d.source_id WHERE s.name = 'hostile'",
+            "SELECT text FROM latest_versions WHERE source = 'hostile'",
             [],
             |r| r.get(0),
         )

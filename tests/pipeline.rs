@@ -363,7 +363,7 @@ async fn per_source_ignore_patterns_keep_volatile_text_out_of_versions() {
     let conn = db(&c2);
     assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 1);
     let text: String = conn
-        .query_row("SELECT text FROM versions", [], |r| r.get(0))
+        .query_row("SELECT text FROM latest_versions", [], |r| r.get(0))
         .unwrap();
     assert!(!text.contains("Updated"), "{text}");
 }

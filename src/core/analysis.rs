@@ -2,6 +2,8 @@
 //! what the article says, whether it changed, and how (text and claims).
 //! Pure: the pipeline fetches and stores, this decides.
 
+use std::collections::HashMap;
+
 use crate::core::claims::{self, Claim, ClaimChange, FactValue, Revision, Story};
 use crate::core::compare::{self, TextDiff};
 use crate::core::extract::{self, Article, ExtractOptions};
@@ -23,6 +25,11 @@ pub struct ClaimData {
     pub facts: Vec<(FactValue, String)>,
     /// Fact values that changed since the previous version.
     pub revisions: Vec<Revision>,
+    /// The [`analysis_version`] the claims were found with (0: unknown).
+    pub analysis_version: i64,
+    /// The version's sentences in order (what the store keeps its text as);
+    /// empty when not known.
+    pub sentences: Vec<claims::Sentence>,
 }
 
 /// The version a new page is compared with.
@@ -31,6 +38,11 @@ pub struct Previous<'a> {
     pub title: Option<&'a str>,
     pub text: &'a str,
     pub content_hash: &'a str,
+    /// The claims stored with the previous version, in sentence order, and
+    /// the analysis version they were found with: read back instead of
+    /// analysing the previous text again.
+    pub claims: Option<&'a [Claim]>,
+    pub analysis_version: Option<i64>,
     /// The versions just before it, newest first: a page that returns to
     /// one of them alternates (a headline A/B test) rather than changes.
     pub earlier: &'a [Earlier],
@@ -116,14 +128,18 @@ pub fn analyse(
     if let Some(e) = previous.and_then(|p| p.earlier.iter().find(|e| e.content_hash == hash)) {
         return Analysis::Returns { to: e.clone() };
     }
-    let analysis = claims::analyse(&article.text, story);
+    // Only sentences the previous version did not have are analysed: its
+    // own analysis is read back from the store, never recomputed.
+    let version = analysis_version(story);
+    let mut old = previous.and_then(|p| previous_analysis(&p, version));
+    let analysis = analyse_reusing(&article.text, story, old.as_ref());
     let facts = claims::fact_values(&analysis, story);
     let mut changes = Vec::new();
     let mut revisions = Vec::new();
     let diff = previous.map(|p| {
         let diff =
             compare::compare_articles(p.title, p.text, article.title.as_deref(), &article.text);
-        let old = claims::analyse(p.text, story);
+        let old = old.take().unwrap_or_else(|| claims::analyse(p.text, story));
         changes = ranked_changes(&old, &analysis);
         revisions = claims::fact_revisions(&claims::fact_values(&old, story), &facts);
         diff
@@ -147,7 +163,163 @@ pub fn analyse(
             changes,
             facts,
             revisions,
+            analysis_version: version,
+            sentences: analysis.sentences,
         },
         diff,
     }))
+}
+
+/// The version of the claim engine's analysis of a sentence. Bump it when
+/// what `claims` finds in a sentence changes (new facets, a new detector):
+/// stored analyses of another version are then computed again, once, instead
+/// of being read back.
+pub const ANALYSIS_VERSION: u32 = 1;
+
+/// The analysis version stored with every version's claims: the engine's
+/// [`ANALYSIS_VERSION`] and a fingerprint of the story (its entities,
+/// aliases and facts shape facets and claim keys). Claims stored under
+/// another analysis version are never reused.
+pub fn analysis_version(story: &Story) -> i64 {
+    let json = serde_json::to_vec(story).unwrap_or_default();
+    let h = blake3::hash(&json);
+    let b = h.as_bytes();
+    let fingerprint = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    (i64::from(ANALYSIS_VERSION) << 32) | i64::from(fingerprint)
+}
+
+/// Analyses `text` for claims, reading back the analysis of every sentence
+/// the previous version (`old`, its sentences and stored claims) already
+/// had: only sentences it did not have are scored and get facets. Gives
+/// exactly what [`claims::analyse`] gives.
+pub fn analyse_reusing(
+    text: &str,
+    story: &Story,
+    old: Option<&claims::Analysis>,
+) -> claims::Analysis {
+    let Some(old) = old else {
+        return claims::analyse(text, story);
+    };
+    if !within_bounds(text) {
+        // Only pathological pages are cut: analyse those from scratch.
+        return claims::analyse(text, story);
+    }
+    let known: HashMap<&str, Option<&Claim>> = old
+        .sentences
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.text.as_str(), old.claim_at(i)))
+        .collect();
+    let sentences = claims::split_sentences(text);
+    let claims = sentences
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.text.len() <= claims::MAX_SENTENCE)
+        .filter_map(|(i, s)| match known.get(s.text.as_str()) {
+            Some(found) => found.map(|c| Claim {
+                sentence: i,
+                ..c.clone()
+            }),
+            None => {
+                let d = claims::score_sentence(&s.text);
+                d.claim.then(|| claims::make_claim(i, &s.text, d, story))
+            }
+        })
+        .collect();
+    claims::Analysis { sentences, claims }
+}
+
+/// Whether [`claims::analyse`] reads `text` whole (no cut to its bounds).
+fn within_bounds(text: &str) -> bool {
+    text.len() <= claims::MAX_TEXT && text.split("\n\n").all(|p| p.len() <= claims::MAX_PARAGRAPH)
+}
+
+/// The previous version's analysis read back: its sentences (split again,
+/// which is cheap) and its stored claims, placed at the sentences that carry
+/// them. `None` when its claims were not stored under the current analysis
+/// version, or do not match its text.
+fn previous_analysis(p: &Previous<'_>, version: i64) -> Option<claims::Analysis> {
+    let stored = p.claims?;
+    if p.analysis_version != Some(version) || !within_bounds(p.text) {
+        return None;
+    }
+    let sentences = claims::split_sentences(p.text);
+    let by_text: HashMap<&str, &Claim> = stored.iter().map(|c| (c.text.as_str(), c)).collect();
+    let mut found = std::collections::HashSet::new();
+    let claims: Vec<Claim> = sentences
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.text.len() <= claims::MAX_SENTENCE)
+        .filter_map(|(i, s)| {
+            let c = by_text.get(s.text.as_str())?;
+            found.insert(s.text.as_str());
+            Some(Claim {
+                sentence: i,
+                ..(*c).clone()
+            })
+        })
+        .collect();
+    // Every stored claim is a sentence of this text, or they were not
+    // written for it: then it is analysed again.
+    (found.len() == by_text.len()).then_some(claims::Analysis { sentences, claims })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = "Amazon will invest $50 billion in OpenAI, the companies said on Monday.\n\n\
+        The deal values OpenAI at $300 billion. Shares rose 4% in early trading.\n\n\
+        Analysts were surprised. \"It is a big bet,\" one said.";
+    const NEW: &str = "Amazon will invest $40 billion in OpenAI, the companies said on Monday.\n\n\
+        The deal values OpenAI at $300 billion. Shares rose 4% in early trading.\n\n\
+        Microsoft declined to comment on Tuesday. \"It is a big bet,\" one said.";
+
+    fn story() -> Story {
+        Story {
+            entities: vec!["Amazon".into(), "OpenAI".into(), "Microsoft".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn reusing_the_previous_analysis_gives_what_analysing_afresh_gives() {
+        let story = story();
+        let old = claims::analyse(OLD, &story);
+        assert!(!old.claims.is_empty());
+        assert_eq!(
+            analyse_reusing(NEW, &story, Some(&old)),
+            claims::analyse(NEW, &story)
+        );
+    }
+
+    #[test]
+    fn stored_claims_are_read_back_only_under_the_same_analysis_version() {
+        let story = story();
+        let old = claims::analyse(OLD, &story);
+        let version = analysis_version(&story);
+        let p = |v| Previous {
+            title: None,
+            text: OLD,
+            content_hash: "h",
+            claims: Some(&old.claims),
+            analysis_version: v,
+            earlier: &[],
+        };
+        assert_eq!(
+            previous_analysis(&p(Some(version)), version).as_ref(),
+            Some(&old)
+        );
+        assert!(previous_analysis(&p(Some(version + 1)), version).is_none());
+        assert!(previous_analysis(&p(None), version).is_none());
+        assert_ne!(analysis_version(&Story::default()), version);
+        // Claims that do not match the text are not trusted.
+        let mut wrong = old.claims.clone();
+        wrong[0].text = "something else".into();
+        let q = Previous {
+            claims: Some(&wrong),
+            ..p(Some(version))
+        };
+        assert!(previous_analysis(&q, version).is_none());
+    }
 }

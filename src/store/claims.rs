@@ -14,41 +14,59 @@ use crate::core::wording::ClaimLine;
 
 /// Stores the claims of a new version (and its claim changes, when the
 /// version has a change), and records revisions and new conflicts.
+///
+/// Each claim sentence is stored once (`sentences`, by hash, with its
+/// analysis); the document's span of that sentence is extended to this
+/// version when the previous version carried it, or a new span starts.
+/// Claims the previous version carried and this one does not simply keep
+/// their spans as they were.
+// One caller (`store::record_in`), which has each of these in hand.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn record(
     tx: &Connection,
     document_id: i64,
     version_id: i64,
+    number: i64,
     change_id: Option<i64>,
     at: &str,
     data: &ClaimData,
+    sentence_ids: Option<&[i64]>,
 ) -> rusqlite::Result<()> {
+    let analysis_version = Some(data.analysis_version).filter(|v| *v != 0);
     for c in &data.claims {
         tx.prepare_cached(
             "INSERT INTO claims (key, text, first_seen_at, first_document_id, first_version_id)
              VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (key) DO NOTHING",
         )?
         .execute(params![c.key, c.text, at, document_id, version_id])?;
-        let claim_id: i64 =
-            tx.query_row("SELECT id FROM claims WHERE key = ?1", [&c.key], |r| {
-                r.get(0)
-            })?;
-        tx.prepare_cached(
-            "INSERT INTO claim_occurrences (claim_id, version_id, document_id, sentence, text, score, certainty, attribution, facets)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(
-            params![
-                claim_id,
-                version_id,
+        let claim_id: i64 = tx
+            .prepare_cached("SELECT id FROM claims WHERE key = ?1")?
+            .query_row([&c.key], |r| r.get(0))?;
+        let sentence_id = match sentence_ids.and_then(|ids| ids.get(c.sentence)) {
+            Some(id) => *id,
+            None => store_sentence(tx, &c.text, || analysis_json(c), analysis_version)?,
+        };
+        let extended = tx
+            .prepare_cached(
+                "UPDATE claim_spans SET last_number = ?4, claim_id = ?5
+                 WHERE document_id = ?1 AND sentence_id = ?2 AND last_number = ?3",
+            )?
+            .execute(params![
                 document_id,
-                c.sentence as i64,
-                c.text,
-                f64::from(c.score),
-                c.certainty.as_str(),
-                c.attribution,
-                serde_json::to_string(c).unwrap_or_default()
-            ],
-        )?;
+                sentence_id,
+                number - 1,
+                number,
+                claim_id
+            ])?;
+        if extended == 0 {
+            tx.prepare_cached(
+                "INSERT INTO claim_spans (claim_id, document_id, sentence_id, position, first_number, last_number)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?5
+                 WHERE NOT EXISTS (SELECT 1 FROM claim_spans
+                                   WHERE document_id = ?2 AND sentence_id = ?3 AND last_number = ?5)",
+            )?
+            .execute(params![claim_id, document_id, sentence_id, c.sentence as i64, number])?;
+        }
     }
     if let Some(change_id) = change_id {
         for c in &data.changes {
@@ -132,6 +150,223 @@ pub(crate) fn record(
         }
     }
     Ok(())
+}
+
+/// A claim's analysis as stored: the claim engine's JSON without its text
+/// (that is `sentences.text`) and with sentence 0 (a position belongs to a
+/// version, not to the sentence).
+fn analysis_json(c: &claims::Claim) -> String {
+    let bare = claims::Claim {
+        text: String::new(),
+        sentence: 0,
+        ..c.clone()
+    };
+    serde_json::to_string(&bare).unwrap_or_else(|_| "{}".into())
+}
+
+/// The id of a sentence, stored once by its hash (one indexed lookup when
+/// it is known). A sentence analysed under another analysis version gets
+/// this analysis, once; `analysis` is only computed when it is written.
+fn store_sentence(
+    tx: &Connection,
+    text: &str,
+    analysis: impl FnOnce() -> String,
+    analysis_version: Option<i64>,
+) -> rusqlite::Result<i64> {
+    let full = blake3::hash(text.as_bytes());
+    let hash = &full.as_bytes()[..16];
+    let found: Option<(i64, Option<i64>)> = tx
+        .prepare_cached("SELECT id, analysis_version FROM sentences WHERE hash = ?1")?
+        .query_row([hash], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    match found {
+        Some((id, v)) if analysis_version.is_none() || v == analysis_version => Ok(id),
+        Some((id, _)) => {
+            tx.prepare_cached(
+                "UPDATE sentences SET analysis = ?2, analysis_version = ?3 WHERE id = ?1",
+            )?
+            .execute(params![id, analysis(), analysis_version])?;
+            Ok(id)
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO sentences (hash, text, analysis, analysis_version) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![hash, text, analysis(), analysis_version])?;
+            Ok(tx.last_insert_rowid())
+        }
+    }
+}
+
+/// The analysis stored for a sentence that is not a claim.
+pub(crate) const NOT_A_CLAIM: &str = "{}";
+
+/// A text from its sentences: `(starts a paragraph, sentence)` in order,
+/// joined by a space within a paragraph and a blank line between them.
+fn join_sentences<'a>(parts: impl Iterator<Item = (bool, &'a str)>) -> String {
+    let mut out = String::new();
+    for (k, (paragraph, text)) in parts.enumerate() {
+        if k > 0 {
+            out.push_str(if paragraph { "\n\n" } else { " " });
+        }
+        out.push_str(text);
+    }
+    out
+}
+
+/// Stores a version's sentences (each once, with its analysis) and returns
+/// its body: the JSON array of their ids, negated where a paragraph starts.
+/// `None` when the sentences do not give back `text` byte for byte (or are
+/// not known): the text is then stored as it is.
+pub(crate) fn store_body(
+    tx: &Connection,
+    text: &str,
+    data: &ClaimData,
+) -> rusqlite::Result<Option<(String, Vec<i64>)>> {
+    let sentences = &data.sentences;
+    let starts = |i: usize| i > 0 && sentences[i].paragraph != sentences[i - 1].paragraph;
+    if sentences.is_empty()
+        || join_sentences(
+            sentences
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (starts(i), s.text.as_str())),
+        ) != text
+    {
+        return Ok(None);
+    }
+    let analysis_version = Some(data.analysis_version).filter(|v| *v != 0);
+    let mut ids = Vec::with_capacity(sentences.len());
+    for (i, s) in sentences.iter().enumerate() {
+        let analysis = || match data.claims.binary_search_by_key(&i, |c| c.sentence) {
+            Ok(k) => analysis_json(&data.claims[k]),
+            Err(_) => NOT_A_CLAIM.to_string(),
+        };
+        ids.push(store_sentence(tx, &s.text, analysis, analysis_version)?);
+    }
+    let signed: Vec<i64> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| if starts(i) { -id } else { *id })
+        .collect();
+    Ok(serde_json::to_string(&signed).ok().map(|b| (b, ids)))
+}
+
+/// A version's text rebuilt from its body (see [`store_body`]).
+pub(crate) fn rebuild_text(conn: &Connection, body: &str) -> rusqlite::Result<String> {
+    let ids: Vec<i64> = serde_json::from_str(body).unwrap_or_default();
+    let mut stmt = conn.prepare_cached("SELECT text FROM sentences WHERE id = ?1")?;
+    let mut texts = Vec::with_capacity(ids.len());
+    for id in &ids {
+        texts.push(stmt.query_row([id.abs()], |r| r.get::<_, String>(0))?);
+    }
+    Ok(join_sentences(
+        ids.iter().zip(&texts).map(|(id, t)| (*id < 0, t.as_str())),
+    ))
+}
+
+/// Migration 0008: every version's text stored as its sentences, where they
+/// give it back byte for byte.
+fn convert_bodies(tx: &Connection) -> rusqlite::Result<()> {
+    let ids: Vec<i64> = tx
+        .prepare("SELECT id FROM versions WHERE body IS NULL AND text <> '' ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        let text: String = tx.query_row("SELECT text FROM versions WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?;
+        let data = ClaimData {
+            sentences: claims::split_sentences(&text),
+            ..Default::default()
+        };
+        if let Some((body, _)) = store_body(tx, &text, &data)? {
+            tx.execute(
+                "UPDATE versions SET body = ?2, text = '' WHERE id = ?1",
+                params![id, body],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The claims a document's version `number` carries, as the claim engine's
+/// JSON with their text, in sentence order.
+pub(crate) fn claims_of_latest(
+    conn: &Connection,
+    document_id: i64,
+    number: i64,
+) -> rusqlite::Result<Vec<String>> {
+    conn.prepare_cached(
+        "SELECT json_set(s.analysis, '$.text', s.text, '$.sentence', sp.position)
+         FROM claim_spans sp JOIN sentences s ON s.id = sp.sentence_id
+         WHERE sp.document_id = ?1 AND sp.last_number = ?2
+         ORDER BY sp.position, sp.id",
+    )?
+    .query_map(params![document_id, number], |r| r.get(0))?
+    .collect()
+}
+
+/// Migration 0008: every row of the old `claim_occurrences` becomes a
+/// sentence (stored once) and a span of versions (consecutive versions of a
+/// document carrying the same sentence share one span).
+pub(crate) fn convert_occurrences(tx: &Connection) -> rusqlite::Result<()> {
+    let mut rows = tx.prepare(
+        "SELECT o.document_id, v.number, o.claim_id, o.sentence, o.text, o.facets
+         FROM claim_occurrences o JOIN versions v ON v.id = o.version_id
+         ORDER BY o.document_id, o.text, v.number, o.id",
+    )?;
+    let rows: Vec<(i64, i64, i64, i64, String, String)> = rows
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    // (document, sentence) -> the span being extended: (id, last number).
+    let mut open: Option<(i64, String, i64, i64)> = None;
+    for (doc, number, claim_id, position, text, facets) in rows {
+        let current = match &open {
+            Some((d, t, span, last)) if *d == doc && *t == text => Some((*span, *last)),
+            _ => None,
+        };
+        if let Some((span, last)) = current {
+            if number == last {
+                continue; // the same sentence twice in one version
+            }
+            if number == last + 1 {
+                tx.execute(
+                    "UPDATE claim_spans SET last_number = ?2, claim_id = ?3 WHERE id = ?1",
+                    params![span, number, claim_id],
+                )?;
+                open = Some((doc, text, span, number));
+                continue;
+            }
+        }
+        let analysis = match serde_json::from_str::<serde_json::Value>(&facets) {
+            Ok(mut v) => {
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("text".into(), "".into());
+                    o.insert("sentence".into(), 0.into());
+                }
+                v.to_string()
+            }
+            Err(_) => facets,
+        };
+        let sentence_id = store_sentence(tx, &text, || analysis, None)?;
+        tx.execute(
+            "INSERT INTO claim_spans (claim_id, document_id, sentence_id, position, first_number, last_number)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![claim_id, doc, sentence_id, position, number],
+        )?;
+        open = Some((doc, text, tx.last_insert_rowid(), number));
+    }
+    convert_bodies(tx)
 }
 
 /// The name an outlet goes by: its source name, or for an article found
@@ -334,9 +569,9 @@ pub fn tracked_claims(conn: &Connection) -> rusqlite::Result<Vec<TrackedClaim>> 
         .collect::<rusqlite::Result<_>>()?;
     let mut now = conn.prepare(
         "SELECT DISTINCT o.claim_id, s.name, s.url, d.url
-         FROM claim_occurrences o
+         FROM claim_spans o
          JOIN documents d ON d.id = o.document_id JOIN sources s ON s.id = d.source_id
-         WHERE o.version_id = (SELECT max(v.id) FROM versions v WHERE v.document_id = o.document_id)
+         WHERE o.last_number = (SELECT max(v.number) FROM versions v WHERE v.document_id = o.document_id)
          ORDER BY s.name",
     )?;
     let carried: Vec<(i64, String)> = now

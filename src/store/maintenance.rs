@@ -221,6 +221,24 @@ pub fn prune_raw(
                          WHERE x.document_id = versions.document_id)",
         [cutoff],
     )? as i64;
+    // A page still used whose base is no longer used is stored whole
+    // first, so that its base can go: without this, a kept page keeps its
+    // whole chain of bases and retention frees little. Lowest in its chain
+    // first, so a kept page above another kept one stays a (valid) delta.
+    let mut reencode: Vec<i64> = tx
+        .prepare(
+            "SELECT r.id FROM raw_pages r
+             WHERE r.base_id IS NOT NULL
+               AND r.id IN (SELECT raw_page_id FROM versions WHERE raw_page_id IS NOT NULL)
+               AND r.base_id NOT IN (SELECT raw_page_id FROM versions WHERE raw_page_id IS NOT NULL)
+             ORDER BY r.depth, r.id",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    reencode.dedup();
+    for id in reencode {
+        store::reencode_whole(&tx, id)?;
+    }
     // A page still used is kept, and so is every page it is a delta of
     // (its chain of bases down to a page stored whole).
     let kept = "WITH RECURSIVE kept(id) AS (
@@ -363,6 +381,53 @@ mod tests {
         // Pruning again finds nothing more.
         let again = prune_raw(&mut s, cutoff, false).unwrap();
         assert_eq!((again.versions_released, again.raw_pages_deleted), (0, 0));
+    }
+
+    /// A page of realistic size that differs from its neighbours by an edit,
+    /// so that it is stored as a delta of the previous one.
+    fn page(edit: u32) -> String {
+        let mut p = String::from("<html><body>");
+        for i in 0..2000 {
+            p.push_str(&format!(
+                "<li><a href=\"/s/{i}\">section {}</a></li>",
+                i * 7 % 13
+            ));
+        }
+        p.push_str(&format!(
+            "<article><p>Edit {edit}.</p></article></body></html>"
+        ));
+        p
+    }
+
+    #[test]
+    fn retention_stores_a_kept_delta_whole_so_its_bases_are_freed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("c.db")).unwrap();
+        let a = s.ensure_source("a", "http://a/1", Utc::now()).unwrap();
+        let mut ids = Vec::new();
+        for day in 1..=5 {
+            ids.push(version(&mut s, a, day, &page(day)));
+        }
+        let count =
+            |s: &Store, sql: &str| -> i64 { s.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            count(
+                &s,
+                "SELECT count(*) FROM raw_pages WHERE base_id IS NOT NULL"
+            ),
+            4
+        );
+        let r = prune_raw(&mut s, "2026-11-10T00:00:00.000Z", false).unwrap();
+        assert_eq!((r.versions_released, r.raw_pages_deleted), (4, 4));
+        assert_eq!(count(&s, "SELECT count(*) FROM raw_pages"), 1);
+        assert_eq!(
+            count(
+                &s,
+                "SELECT count(*) FROM raw_pages WHERE base_id IS NULL AND depth = 0"
+            ),
+            1
+        );
+        assert_eq!(s.raw_html(ids[4]).unwrap().unwrap(), page(5).as_bytes());
     }
 
     #[test]

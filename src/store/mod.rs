@@ -50,7 +50,22 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_outbox_states",
         include_str!("../../migrations/0008_outbox_states.sql"),
     ),
+    (
+        "0009_sentences",
+        include_str!("../../migrations/0009_sentences.sql"),
+    ),
 ];
+
+/// Where a migration's SQL hands over to [`convert`].
+const CONVERT_MARK: &str = "-- @convert";
+
+/// The code part of a migration, between its two SQL parts.
+fn convert(tx: &Connection, name: &str) -> rusqlite::Result<()> {
+    match name {
+        "0008_sentences" => claims::convert_occurrences(tx),
+        _ => Ok(()),
+    }
+}
 
 /// zstd level of raw pages. Level 1 costs a seventh of level 9's CPU for a
 /// page stored whole ~15% larger (24 KB instead of 21 KB for 88 KB of HTML),
@@ -132,6 +147,16 @@ pub struct LatestVersion {
     pub content_hash: String,
     pub title: Option<String>,
     pub text: String,
+}
+
+/// What the previous version's analysis left in the store: its claims (the
+/// claim engine's JSON, in sentence order, `sentence` and `text` filled in)
+/// and the analysis version they were found with, so a check reads them back instead of analysing the
+/// previous text again.
+#[derive(Debug, Clone, Default)]
+pub struct StoredAnalysis {
+    pub analysis_version: Option<i64>,
+    pub claims_json: Vec<String>,
 }
 
 /// Everything one check learned, written in one transaction.
@@ -257,6 +282,12 @@ impl Store {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A batch writes each check in its own savepoint: keep their
+        // journal in memory rather than in a temporary file.
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Every statement of a check's writes stays prepared (rusqlite's
+        // default of 16 made the writer prepare some again for every row).
+        self.conn.set_prepared_statement_cache_capacity(64);
         Ok(())
     }
 
@@ -281,7 +312,12 @@ impl Store {
                     name: name.to_string(),
                     source,
                 })?;
-            tx.execute_batch(sql)
+            // A migration that needs code (hashing, JSON) runs it at its
+            // `-- @convert` line, inside the same transaction.
+            let (before, after) = sql.split_once(CONVERT_MARK).unwrap_or((sql, ""));
+            tx.execute_batch(before)
+                .and_then(|_| convert(&tx, name))
+                .and_then(|_| tx.execute_batch(after))
                 .and_then(|_| tx.pragma_update(None, "user_version", version))
                 .and_then(|_| tx.commit())
                 .map_err(|source| StoreError::Migration {
@@ -389,6 +425,16 @@ impl Store {
     /// the validators were not updated either, so the next pass fetches and
     /// finds those documents again.
     pub fn record_batch(&mut self, recs: &[CheckRecord]) -> Vec<Result<Stored, StoreError>> {
+        // Savepoints cost: each one journals the pages it changes and makes
+        // the search indexes flush their pending entries. Records almost never
+        // fail, so the batch is first written without them; if one fails,
+        // that transaction is rolled back and the batch written again, each
+        // record in its own savepoint.
+        if recs.len() > 1
+            && let Some(out) = self.record_batch_plain(recs)
+        {
+            return out;
+        }
         let mut tx = match self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -409,6 +455,32 @@ impl Store {
             Ok(()) => out,
             Err(e) => batch_failed(recs.len(), &e),
         }
+    }
+
+    /// Writes a batch in one transaction without savepoints; `None` (and
+    /// nothing written) if a record failed.
+    fn record_batch_plain(
+        &mut self,
+        recs: &[CheckRecord],
+    ) -> Option<Vec<Result<Stored, StoreError>>> {
+        let tx = match self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+        {
+            Ok(tx) => tx,
+            Err(e) => return Some(batch_failed(recs.len(), &e)),
+        };
+        let mut out = Vec::with_capacity(recs.len());
+        for rec in recs {
+            match record_in(&tx, rec) {
+                Ok(stored) => out.push(Ok(stored)),
+                Err(_) => return None, // dropping `tx` rolls it back
+            }
+        }
+        Some(match tx.commit() {
+            Ok(()) => out,
+            Err(e) => batch_failed(recs.len(), &e),
+        })
     }
 
     /// The latest version of a document, if it has one (an indexed lookup).
@@ -437,6 +509,32 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The latest version of a document with its stored analysis: what a
+    /// check compares a new page with (indexed lookups only).
+    pub fn previous_for_analysis(
+        &self,
+        document_id: i64,
+    ) -> Result<Option<(LatestVersion, StoredAnalysis)>, StoreError> {
+        let Some(latest) = latest_version(&self.conn, document_id)? else {
+            return Ok(None);
+        };
+        let analysis_version: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT analysis_version FROM versions WHERE id = ?1")?
+            .query_row([latest.id], |r| r.get(0))?;
+        let claims_json = match analysis_version {
+            None => Vec::new(),
+            Some(_) => claims::claims_of_latest(&self.conn, document_id, latest.number)?,
+        };
+        Ok(Some((
+            latest,
+            StoredAnalysis {
+                analysis_version,
+                claims_json,
+            },
+        )))
     }
 
     /// The stored validators of many documents at once, in the order asked.
@@ -574,7 +672,7 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
             version,
             change,
         } => {
-            let latest = latest_version(tx, rec.document_id)?;
+            let latest = latest_version_with(tx, rec.document_id, false)?;
             let stale = match (&latest, change) {
                 (Some(l), _) if l.content_hash == version.content_hash => true,
                 (Some(l), Some(c)) => l.id != c.from_version_id,
@@ -591,10 +689,13 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
             let number = latest.as_ref().map_or(1, |l| l.number + 1);
             let raw_id = store_raw(tx, rec.document_id, &version.raw_html)?;
             let a = &version.article;
+            let (body, sentence_ids) = claims::store_body(tx, &a.text, &version.claims)?.unzip();
+            let text = if body.is_some() { "" } else { a.text.as_str() };
             tx.prepare_cached(
                 "INSERT INTO versions (document_id, number, fetched_at, content_hash, title, byline,
-                     published_at, modified_at, canonical_url, language, text, raw_page_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                     published_at, modified_at, canonical_url, language, text, raw_page_id,
+                     analysis_version, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
             .execute(params![
                 rec.document_id,
@@ -607,10 +708,19 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
                 a.modified,
                 a.canonical_url,
                 a.language,
-                a.text,
-                raw_id
+                text,
+                raw_id,
+                Some(version.claims.analysis_version).filter(|v| *v != 0),
+                body
             ])?;
             let version_id = tx.last_insert_rowid();
+            if body.is_some() {
+                // Indexed here, with the text in hand (see migration 0008).
+                tx.prepare_cached(
+                    "INSERT INTO versions_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![version_id, a.title, a.text])?;
+            }
             insert_fetch(
                 if change.is_some() { "changed" } else { "new" },
                 None,
@@ -650,9 +760,11 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
                 tx,
                 rec.document_id,
                 version_id,
+                number,
                 change_id,
                 &started,
                 &version.claims,
+                sentence_ids.as_deref(),
             )?;
             stored
         }
@@ -661,20 +773,41 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
 }
 
 fn latest_version(conn: &Connection, document_id: i64) -> rusqlite::Result<Option<LatestVersion>> {
-    conn.prepare_cached(
-        "SELECT id, number, content_hash, title, text FROM versions
-         WHERE document_id = ?1 ORDER BY number DESC LIMIT 1",
-    )?
-    .query_row([document_id], |r| {
-        Ok(LatestVersion {
-            id: r.get(0)?,
-            number: r.get(1)?,
-            content_hash: r.get(2)?,
-            title: r.get(3)?,
-            text: r.get(4)?,
+    latest_version_with(conn, document_id, true)
+}
+
+/// The latest version of a document; its text rebuilt from its sentences
+/// when `with_text` (else left empty).
+fn latest_version_with(
+    conn: &Connection,
+    document_id: i64,
+    with_text: bool,
+) -> rusqlite::Result<Option<LatestVersion>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, number, content_hash, title, text, body FROM versions
+             WHERE document_id = ?1 ORDER BY number DESC LIMIT 1",
+        )?
+        .query_row([document_id], |r| {
+            Ok((
+                LatestVersion {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    content_hash: r.get(2)?,
+                    title: r.get(3)?,
+                    text: r.get(4)?,
+                },
+                r.get::<_, Option<String>>(5)?,
+            ))
         })
+        .optional()?;
+    Ok(match row {
+        Some((mut latest, Some(body))) if with_text && latest.text.is_empty() => {
+            latest.text = claims::rebuild_text(conn, &body)?;
+            Some(latest)
+        }
+        other => other.map(|(l, _)| l),
     })
-    .optional()
 }
 
 /// Stores a raw page once per distinct body (by hash), compressed. When the
@@ -812,6 +945,19 @@ pub fn load_raw(conn: &Connection, raw_id: i64) -> Result<Option<Vec<u8>>, Store
         }
     }
     Ok(Some(page))
+}
+
+/// Stores a raw page whole instead of as a delta, so the pages it was a delta
+/// of may go (the retention policy). Its content is unchanged, so deltas of
+/// it stay valid. False if its chain could not be read.
+pub(crate) fn reencode_whole(conn: &Connection, raw_id: i64) -> Result<bool, StoreError> {
+    let Some(page) = load_raw(conn, raw_id)? else {
+        return Ok(false);
+    };
+    let blob = compress_raw(&page, &[])?;
+    conn.prepare_cached("UPDATE raw_pages SET zstd = ?2, base_id = NULL, depth = 0 WHERE id = ?1")?
+        .execute(params![raw_id, blob])?;
+    Ok(true)
 }
 
 /// Whether a writer could record a check now: the write lock can be taken

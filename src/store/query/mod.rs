@@ -319,8 +319,8 @@ pub fn version_detail(conn: &Connection, version_id: i64) -> Result<VersionDetai
         "SELECT h.version_id, h.document_id, h.source, h.url, h.version, h.is_latest,
                 h.fetched_at, h.title, h.byline, h.published_at, h.modified_at,
                 h.canonical_url, h.language, h.content_hash, h.chars, h.raw_kept,
-                h.change_summary, v.text
-         FROM version_history h JOIN versions v ON v.id = h.version_id
+                h.change_summary, t.text
+         FROM version_history h JOIN version_texts t ON t.id = h.version_id
          WHERE h.version_id = ?1",
         [version_id],
         |r| {
@@ -385,7 +385,8 @@ pub fn version_text(
     number: i64,
 ) -> Result<(Option<String>, String), QueryError> {
     conn.query_row(
-        "SELECT title, text FROM versions WHERE document_id = ?1 AND number = ?2",
+        "SELECT v.title, t.text FROM versions v JOIN version_texts t ON t.id = v.id
+         WHERE v.document_id = ?1 AND v.number = ?2",
         params![document, number],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )

@@ -1,5 +1,7 @@
 //! Full-text search over the headline and text of every version, through
-//! the FTS5 index `versions_fts` (kept in step with `versions` by triggers).
+//! the FTS5 index `versions_fts` (kept in step with `versions` by triggers),
+//! and over claims through `claims_fts`, which indexes each distinct claim
+//! sentence once and reaches versions through `claim_spans`.
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -77,12 +79,14 @@ pub fn search(conn: &Connection, req: &SearchRequest) -> Result<Vec<SearchHit>, 
                     h.fetched_at, h.title,
                     snippet(claims_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 24)
              FROM claims_fts
-             JOIN claim_occurrences o ON o.id = claims_fts.rowid
-             JOIN version_history h ON h.version_id = o.version_id
+             JOIN claim_spans o ON o.sentence_id = claims_fts.rowid
+             JOIN versions v ON v.document_id = o.document_id
+                            AND v.number BETWEEN o.first_number AND o.last_number
+             JOIN version_history h ON h.version_id = v.id
              WHERE claims_fts MATCH ?1
                AND (?2 = 0 OR h.is_latest)
                AND (?3 IS NULL OR h.source = ?3)
-             ORDER BY h.source, h.url, h.version, o.sentence
+             ORDER BY h.source, h.url, h.version, o.position
              LIMIT ?4"
         )
     } else {

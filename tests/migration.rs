@@ -1,0 +1,138 @@
+//! A database written by the release before the current schema (made by the
+//! real pipeline against the demo site, in `tests/fixtures/release_db/`)
+//! opens with this build, converts in place in one transaction, and
+//! answers `history`, `diff`, `claims`, `search` and `show` exactly as that
+//! release did (its answers were saved next to the database).
+
+mod demo_db;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use demo_db::{run_with_config, stderr, stdout};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/release_db");
+
+/// The saved answers of the release, by file name, and the command that
+/// gave each.
+const QUERIES: &[(&str, &[&str])] = &[
+    ("history", &["history", "--json"]),
+    ("history-techwire", &["history", "techwire-daily", "--json"]),
+    ("diff-techwire", &["diff", "techwire-daily", "--json"]),
+    ("diff-harbor", &["diff", "harbor-ledger", "--json"]),
+    (
+        "diff-harbor-1-3",
+        &[
+            "diff",
+            "harbor-ledger",
+            "--from",
+            "1",
+            "--to",
+            "3",
+            "--json",
+        ],
+    ),
+    ("diff-market", &["diff", "market-desk", "--json"]),
+    ("claims", &["claims", "--json"]),
+    ("claims-techwire", &["claims", "techwire-daily", "--json"]),
+    ("search-40", &["search", "$40 billion", "--json"]),
+    (
+        "search-50-latest",
+        &["search", "$50 billion", "--latest", "--json"],
+    ),
+    (
+        "search-claims",
+        &["search", "--claims", "billion", "--json"],
+    ),
+    ("show-harbor-1", &["show", "harbor-ledger@1", "--json"]),
+];
+
+/// Rows of every table a migration must keep.
+fn counts(db: &Path) -> Vec<(String, i64)> {
+    let conn = Connection::open(db).unwrap();
+    [
+        "versions",
+        "changes",
+        "claims",
+        "claim_occurrences",
+        "claim_changes",
+        "fact_values",
+        "fact_events",
+        "outbox",
+        "fetches",
+        "raw_pages",
+    ]
+    .iter()
+    .map(|t| {
+        let n = conn
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap();
+        (t.to_string(), n)
+    })
+    .collect()
+}
+
+fn write_config(dir: &Path) -> std::path::PathBuf {
+    let mut text = String::from(
+        "database = \"claimwatch.db\"\n\n\
+         [story]\n\
+         name = \"Amazon invests $50 billion in OpenAI\"\n\
+         entities = [\"Amazon\", \"AWS\", \"OpenAI\", \"Microsoft\"]\n",
+    );
+    for slug in ["harbor-ledger", "techwire-daily", "market-desk"] {
+        text.push_str(&format!(
+            "\n[[sources]]\nname = \"{slug}\"\nurl = \"http://127.0.0.1:9/{slug}\"\nschedule = \"0 0 1 1 *\"\n"
+        ));
+    }
+    let path = dir.join("claimwatch.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_release_database_converts_in_place_and_answers_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("claimwatch.db");
+    std::fs::copy(Path::new(FIXTURE).join("claimwatch.db"), &db).unwrap();
+    let before_version: i64 = Connection::open(&db)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert!(before_version < claimwatch::store::MIGRATIONS.len() as i64);
+    let before = counts(&db);
+
+    let store = claimwatch::store::Store::open(&db).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        claimwatch::store::MIGRATIONS.len() as i64
+    );
+    drop(store);
+    assert_eq!(counts(&db), before, "every row is kept");
+    let converted: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM versions WHERE body IS NOT NULL AND text = ''",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(converted > 0, "texts are stored as sentences");
+
+    let config = write_config(dir.path());
+    for (name, args) in QUERIES {
+        let o = run_with_config(&config, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let got: Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {}", stdout(&o)));
+        let want: Value = serde_json::from_str(
+            &std::fs::read_to_string(Path::new(FIXTURE).join(format!("{name}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            got, want,
+            "{args:?} answers differently after the migration"
+        );
+    }
+}
