@@ -116,7 +116,14 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Article 
     for s in &opts.drop_selectors {
         match Selector::parse(s) {
             Ok(sel) => {
-                let ids: Vec<_> = doc.select(&sel).map(|e| e.id()).collect();
+                // The root element stays whatever matches (`*`, `html`):
+                // a page without one has nothing to read, not a panic.
+                let root = doc.root_element().id();
+                let ids: Vec<_> = doc
+                    .select(&sel)
+                    .map(|e| e.id())
+                    .filter(|id| *id != root)
+                    .collect();
                 for id in ids {
                     if let Some(mut n) = doc.tree.get_mut(id) {
                         n.detach();
@@ -272,6 +279,20 @@ mod tests {
         <p>A third paragraph closes the story with a quote, a number, and a conclusion.</p>
         </article>
         <footer>Copyright 2025 Site. All rights reserved.</footer></body></html>"#;
+
+    /// Found by fuzzing the per-source overrides: `drop = ["*"]` removed the
+    /// `<html>` element itself and extraction panicked on a rootless tree.
+    #[test]
+    fn a_drop_selector_that_matches_the_root_keeps_it() {
+        let with = |drop: &str| {
+            let opts = ExtractOptions::new(None, &[drop.into()], &[]).unwrap();
+            extract(PAGE, None, &opts).text
+        };
+        // Everything below the root goes; the root itself stays.
+        assert_eq!(with("*"), "");
+        assert_eq!(with("html, body"), "");
+        assert!(with("html").contains("first paragraph"));
+    }
 
     #[test]
     fn extracts_paragraphs_without_headline_or_chrome() {
