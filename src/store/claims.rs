@@ -265,7 +265,7 @@ pub(crate) fn rebuild_text(conn: &Connection, body: &str) -> rusqlite::Result<St
     ))
 }
 
-/// Migration 0008: every version's text stored as its sentences, where they
+/// Migration 0009: every version's text stored as its sentences, where they
 /// give it back byte for byte.
 fn convert_bodies(tx: &Connection) -> rusqlite::Result<()> {
     let ids: Vec<i64> = tx
@@ -307,7 +307,7 @@ pub(crate) fn claims_of_latest(
     .collect()
 }
 
-/// Migration 0008: every row of the old `claim_occurrences` becomes a
+/// Migration 0009: every row of the old `claim_occurrences` becomes a
 /// sentence (stored once) and a span of versions (consecutive versions of a
 /// document carrying the same sentence share one span).
 pub(crate) fn convert_occurrences(tx: &Connection) -> rusqlite::Result<()> {

@@ -62,7 +62,7 @@ const CONVERT_MARK: &str = "-- @convert";
 /// The code part of a migration, between its two SQL parts.
 fn convert(tx: &Connection, name: &str) -> rusqlite::Result<()> {
     match name {
-        "0008_sentences" => claims::convert_occurrences(tx),
+        "0009_sentences" => claims::convert_occurrences(tx),
         _ => Ok(()),
     }
 }
@@ -715,7 +715,7 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
             ])?;
             let version_id = tx.last_insert_rowid();
             if body.is_some() {
-                // Indexed here, with the text in hand (see migration 0008).
+                // Indexed here, with the text in hand (see migration 0009).
                 tx.prepare_cached(
                     "INSERT INTO versions_fts (rowid, title, text) VALUES (?1, ?2, ?3)",
                 )?
