@@ -4,7 +4,7 @@
 #![no_main]
 
 use claimwatch::core::compare;
-use claimwatch::service::logger;
+use claimwatch::core::wording;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &str| {
@@ -13,7 +13,7 @@ fuzz_target!(|data: &str| {
     let diff = compare::compare_articles(old_title, old, new_title, new);
     let _ = diff.summary();
     let _ = serde_json::to_string(&diff).expect("a diff serialises");
-    let _ = logger::render_diff(&diff);
+    let _ = wording::render_diff(&diff);
     let _ = compare::word_diff(old, new);
     let same = compare::compare(old, old);
     assert!(same.is_empty(), "a text compared with itself changed");

@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use claimwatch::cli::config::Config;
+use claimwatch::cli::config;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let path = Path::new("/etc/claimwatch/claimwatch.toml");
-    match claimwatch::cli::config::parse(path, text) {
+    match config::parse(path, text) {
         Ok(c) => {
             let _ = c.summary();
         }
