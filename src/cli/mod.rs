@@ -29,8 +29,9 @@ use error::{CliError, CmdResult};
 /// Parses the command line, runs the command and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.log_json, &log_filter(&cli));
-    match run(cli) {
+    let mut config = ConfigFile::read(&cli);
+    init_tracing(cli.log_json, &log_filter(&cli, &config));
+    match run(cli, &mut config) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("claimwatch: {e}");
@@ -40,9 +41,9 @@ pub fn main() -> ExitCode {
 }
 
 /// The log filter, first found of: `--log-level`, `RUST_LOG`, the config's
-/// `log_level`, `info`. The config is read here only for that key; a config
-/// that does not load is reported by the command itself.
-fn log_filter(cli: &Cli) -> String {
+/// `log_level`, `info`. A config that does not load is reported by the
+/// command itself.
+fn log_filter(cli: &Cli, config: &ConfigFile) -> String {
     if let Some(l) = &cli.log_level {
         return l.clone();
     }
@@ -51,12 +52,45 @@ fn log_filter(cli: &Cli) -> String {
     {
         return l;
     }
-    cli.config
-        .exists()
-        .then(|| config::load(&cli.config).ok())
-        .flatten()
-        .and_then(|c| c.log_level)
+    config
+        .peek()
+        .and_then(|c| c.log_level.clone())
         .unwrap_or_else(|| "info".to_string())
+}
+
+/// The config file, read once at start: the log level comes from it before
+/// the command runs, and the command takes it.
+struct ConfigFile(Option<Result<Config, config::ConfigError>>);
+
+impl ConfigFile {
+    /// Reads the config when its file exists; a missing file is reported by
+    /// the commands that need one.
+    fn read(cli: &Cli) -> ConfigFile {
+        ConfigFile(cli.config.exists().then(|| config::load(&cli.config)))
+    }
+
+    /// The config, when it was read and is valid.
+    fn peek(&self) -> Option<&Config> {
+        self.0.as_ref().and_then(|r| r.as_ref().ok())
+    }
+
+    /// The config a command runs with, or why there is none.
+    fn take(&mut self, cli: &Cli) -> CmdResult<Config> {
+        match self.0.take() {
+            Some(result) => Ok(result?),
+            None => Ok(config::load(&cli.config)?),
+        }
+    }
+
+    /// The story of the config when there is one (its entities and aliases
+    /// sharpen claim facets); commands that need no database work without.
+    fn story(&mut self, cli: &Cli) -> CmdResult<crate::core::claims::Story> {
+        if self.0.is_some() {
+            Ok(self.take(cli)?.story.claims())
+        } else {
+            Ok(crate::core::claims::Story::default())
+        }
+    }
 }
 
 /// Logs go to stderr; colour only on a terminal (journald shows escape codes
@@ -91,14 +125,10 @@ fn runtime() -> CmdResult<tokio::runtime::Runtime> {
         .map_err(Into::into)
 }
 
-fn load(cli: &Cli) -> CmdResult<Config> {
-    Ok(config::load(&cli.config)?)
-}
-
-fn run(cli: Cli) -> CmdResult<u8> {
+fn run(cli: Cli, config: &mut ConfigFile) -> CmdResult<u8> {
     match &cli.command {
         Command::Run => {
-            let config = load(&cli)?;
+            let config = config.take(&cli)?;
             runtime()?.block_on(async {
                 let shutdown = daemon::shutdown_on_signals();
                 daemon::run(
@@ -111,7 +141,7 @@ fn run(cli: Cli) -> CmdResult<u8> {
             Ok(exit::OK)
         }
         Command::Check { source } => {
-            let config = load(&cli)?;
+            let config = config.take(&cli)?;
             if let Some(name) = source
                 && !config.sources.iter().any(|s| &s.name == name)
             {
@@ -124,30 +154,34 @@ fn run(cli: Cli) -> CmdResult<u8> {
             eprintln!("checked {} source(s), {} failed", outcomes.len(), failed);
             Ok(exit::OK)
         }
-        Command::Sources { json } => query::sources(&load(&cli)?, *json),
+        Command::Sources { json } => query::sources(&config.take(&cli)?, *json),
         Command::Documents { source, json } => {
-            query::documents(&load(&cli)?, source.as_deref(), *json)
+            query::documents(&config.take(&cli)?, source.as_deref(), *json)
         }
-        Command::History { target, json } => query::history(&load(&cli)?, target.as_deref(), *json),
-        Command::Show { version, raw, json } => query::show(&load(&cli)?, version, *raw, *json),
+        Command::History { target, json } => {
+            query::history(&config.take(&cli)?, target.as_deref(), *json)
+        }
+        Command::Show { version, raw, json } => {
+            query::show(&config.take(&cli)?, version, *raw, *json)
+        }
         Command::Diff {
             target,
             from,
             to,
             json,
-        } => query::diff(&load(&cli)?, target, *from, *to, *json),
+        } => query::diff(&config.take(&cli)?, target, *from, *to, *json),
         Command::Changes {
             target,
             since,
             json,
-        } => query::changes(&load(&cli)?, since, target.as_deref(), *json),
+        } => query::changes(&config.take(&cli)?, since, target.as_deref(), *json),
         Command::Claims {
             target,
             conflicts,
             json,
-        } => query::claims(&load(&cli)?, target.as_deref(), *conflicts, *json),
+        } => query::claims(&config.take(&cli)?, target.as_deref(), *conflicts, *json),
         Command::Compare { old, new, json } => {
-            let story = story_if_configured(&cli)?;
+            let story = config.story(&cli)?;
             let c = offline::compare_pages(&read_input(old)?, &read_input(new)?, &story);
             if *json {
                 println!("{}", serde_json::to_string_pretty(&c.to_json())?);
@@ -165,7 +199,7 @@ fn run(cli: Cli) -> CmdResult<u8> {
             claims,
             json,
         } => query::search(
-            &load(&cli)?,
+            &config.take(&cli)?,
             &query::SearchArgs {
                 query: text,
                 fts: *fts,
@@ -178,13 +212,13 @@ fn run(cli: Cli) -> CmdResult<u8> {
         ),
         Command::Export {
             command: ExportCommand::Html { target, output },
-        } => export::html_command(&load(&cli)?, target.as_deref(), output),
+        } => export::html_command(&config.take(&cli)?, target.as_deref(), output),
         Command::Export {
             command: ExportCommand::Atom { output },
-        } => export::atom_command(&load(&cli)?, output),
-        Command::Db { command } => db::command(&load(&cli)?, command),
+        } => export::atom_command(&config.take(&cli)?, output),
+        Command::Db { command } => db::command(&config.take(&cli)?, command),
         Command::Extract { url, lines, file } => {
-            let story = story_if_configured(&cli)?;
+            let story = config.story(&cli)?;
             let input = read_input(file)?;
             if *lines {
                 for line in offline::score_lines(&input, &story) {
@@ -218,20 +252,20 @@ fn run(cli: Cli) -> CmdResult<u8> {
         Command::Config {
             command: ConfigCommand::Check,
         } => {
-            let config = load(&cli)?;
+            let config = config.take(&cli)?;
             print!("{}", config.summary());
             Ok(exit::OK)
         }
         Command::Report {
             command: ReportCommand::TestEmail,
         } => {
-            let config = load(&cli)?;
+            let config = config.take(&cli)?;
             let done = runtime()?.block_on(crate::cli::email::test_email(&config))?;
             println!("{done}");
             Ok(exit::OK)
         }
         Command::Outbox { json } => {
-            let config = load(&cli)?;
+            let config = config.take(&cli)?;
             print!("{}", crate::cli::email::list_outbox(&config, *json)?);
             Ok(exit::OK)
         }
@@ -249,14 +283,4 @@ fn read_input(file: &PathBuf) -> CmdResult<String> {
         std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?
     };
     Ok(crate::service::fetch::decode(&bytes, &Default::default()).0)
-}
-
-/// The story of the config when one is there (its entities and aliases
-/// sharpen claim facets); commands that need no database work without one.
-fn story_if_configured(cli: &Cli) -> CmdResult<crate::core::claims::Story> {
-    if cli.config.exists() {
-        Ok(load(cli)?.story.claims())
-    } else {
-        Ok(crate::core::claims::Story::default())
-    }
 }
