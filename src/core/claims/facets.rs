@@ -224,26 +224,18 @@ pub fn amounts(text: &str) -> Vec<Amount> {
             },
         ));
     };
-    for c in MONEY_SYMBOL.captures_iter(text) {
-        let m = c.get(0).unwrap();
-        if let Some(v) = parse_num(&c[2]) {
-            push(
-                m.start(),
-                m.end(),
-                currency_code(&c[1]),
-                v * scale_of(c.get(3).map(|x| x.as_str())),
-            );
-        }
-    }
-    for c in MONEY_CODE.captures_iter(text) {
-        let m = c.get(0).unwrap();
-        if let Some(v) = parse_num(&c[2]) {
-            push(
-                m.start(),
-                m.end(),
-                currency_code(&c[1]),
-                v * scale_of(c.get(3).map(|x| x.as_str())),
-            );
+    // "$50 billion" and "USD 50 billion": currency, number, scale.
+    for re in [&*MONEY_SYMBOL, &*MONEY_CODE] {
+        for c in re.captures_iter(text) {
+            let m = c.get(0).unwrap();
+            if let Some(v) = parse_num(&c[2]) {
+                push(
+                    m.start(),
+                    m.end(),
+                    currency_code(&c[1]),
+                    v * scale_of(c.get(3).map(|x| x.as_str())),
+                );
+            }
         }
     }
     for c in MONEY_WORD.captures_iter(text) {
