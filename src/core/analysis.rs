@@ -38,10 +38,11 @@ pub struct Previous<'a> {
     pub title: Option<&'a str>,
     pub text: &'a str,
     pub content_hash: &'a str,
-    /// The claims stored with the previous version, in sentence order, and
-    /// the analysis version they were found with: read back instead of
-    /// analysing the previous text again.
-    pub claims: Option<&'a [Claim]>,
+    /// The claims stored with the previous version (as stored, JSON), in
+    /// sentence order, and the analysis version they were found with: read
+    /// back instead of analysing the previous text again. Parsed only when
+    /// the page did change, so an unchanged page costs no parse.
+    pub claims: Option<&'a [String]>,
     pub analysis_version: Option<i64>,
     /// The versions just before it, newest first: a page that returns to
     /// one of them alternates (a headline A/B test) rather than changes.
@@ -239,10 +240,15 @@ fn within_bounds(text: &str) -> bool {
 /// them. `None` when its claims were not stored under the current analysis
 /// version, or do not match its text.
 fn previous_analysis(p: &Previous<'_>, version: i64) -> Option<claims::Analysis> {
-    let stored = p.claims?;
     if p.analysis_version != Some(version) || !within_bounds(p.text) {
         return None;
     }
+    // A stored claim that does not parse means the text is analysed again.
+    let stored: Vec<Claim> = p
+        .claims?
+        .iter()
+        .map(|j| serde_json::from_str(j).ok())
+        .collect::<Option<_>>()?;
     let sentences = claims::split_sentences(p.text);
     let by_text: HashMap<&str, &Claim> = stored.iter().map(|c| (c.text.as_str(), c)).collect();
     let mut found = std::collections::HashSet::new();
@@ -298,11 +304,12 @@ mod tests {
         let story = story();
         let old = claims::analyse(OLD, &story);
         let version = analysis_version(&story);
+        let stored = as_stored(&old.claims);
         let p = |v| Previous {
             title: None,
             text: OLD,
             content_hash: "h",
-            claims: Some(&old.claims),
+            claims: Some(&stored),
             analysis_version: v,
             earlier: &[],
         };
@@ -316,10 +323,25 @@ mod tests {
         // Claims that do not match the text are not trusted.
         let mut wrong = old.claims.clone();
         wrong[0].text = "something else".into();
+        let wrong = as_stored(&wrong);
         let q = Previous {
             claims: Some(&wrong),
             ..p(Some(version))
         };
         assert!(previous_analysis(&q, version).is_none());
+        // Nor are claims that no longer parse.
+        let garbled = vec!["{not json".to_string()];
+        let g = Previous {
+            claims: Some(&garbled),
+            ..p(Some(version))
+        };
+        assert!(previous_analysis(&g, version).is_none());
+    }
+
+    fn as_stored(claims: &[Claim]) -> Vec<String> {
+        claims
+            .iter()
+            .map(|c| serde_json::to_string(c).unwrap())
+            .collect()
     }
 }

@@ -492,20 +492,12 @@ fn analyse(
         Some((l, s, e)) => (Some(l), Some(s), e),
         None => (None, None, Vec::new()),
     };
-    // The previous version's claims, read back (parsed outside the store
-    // lock); any that do not parse mean its text is analysed again.
-    let old_claims: Option<Vec<claims::Claim>> = stored.as_ref().and_then(|s| {
-        s.claims_json
-            .iter()
-            .map(|j| serde_json::from_str(j).ok())
-            .collect()
-    });
     let previous = latest.as_ref().map(|l| Previous {
         title: l.title.as_deref(),
         text: &l.text,
         content_hash: &l.content_hash,
         earlier: &earlier,
-        claims: old_claims.as_deref(),
+        claims: stored.as_ref().map(|s| s.claims_json.as_slice()),
         analysis_version: stored.as_ref().and_then(|s| s.analysis_version),
     });
     let analysis = analysis::analyse(
