@@ -25,8 +25,8 @@ pub struct ClaimData {
     pub facts: Vec<(FactValue, String)>,
     /// Fact values that changed since the previous version.
     pub revisions: Vec<Revision>,
-    /// The [`analysis_version`] the claims were found with (0: unknown).
-    pub analysis_version: i64,
+    /// The [`analysis_version`] the claims were found with, if known.
+    pub analysis_version: Option<i64>,
     /// The version's sentences in order (what the store keeps its text as);
     /// empty when not known.
     pub sentences: Vec<claims::Sentence>,
@@ -164,7 +164,7 @@ pub fn analyse(
             changes,
             facts,
             revisions,
-            analysis_version: version,
+            analysis_version: Some(version),
             sentences: analysis.sentences,
         },
         diff,

@@ -391,9 +391,10 @@ impl Ctx {
                 }
                 RunOutcome::Changed
             }
-            Stored::Unchanged | Stored::NotModified | Stored::Returned { .. } => {
-                RunOutcome::Unchanged
-            }
+            Stored::Unchanged
+            | Stored::Discarded
+            | Stored::NotModified
+            | Stored::Returned { .. } => RunOutcome::Unchanged,
             Stored::Failed => {
                 self.stats.failures.fetch_add(1, Ordering::Relaxed);
                 RunOutcome::Failed

@@ -69,6 +69,11 @@ pub fn log_outcome(o: &Outcome) {
             o.reason.as_deref().unwrap_or("")
         ),
         Stored::Unchanged => tracing::debug!(source = %o.source, url = %o.url, "unchanged"),
+        Stored::Discarded => tracing::debug!(
+            source = %o.source,
+            url = %o.url,
+            "unchanged: a version was stored since this check began; its result is discarded"
+        ),
         // Reported once; while the page keeps alternating, it is quiet.
         Stored::Returned { to, latest, first } => {
             let what = o.reason.as_deref().unwrap_or("");

@@ -32,7 +32,7 @@ pub(crate) fn record(
     data: &ClaimData,
     sentence_ids: Option<&[i64]>,
 ) -> rusqlite::Result<()> {
-    let analysis_version = Some(data.analysis_version).filter(|v| *v != 0);
+    let analysis_version = data.analysis_version;
     for c in &data.claims {
         tx.prepare_cached(
             "INSERT INTO claims (key, text, first_seen_at, first_document_id, first_version_id)
@@ -235,7 +235,7 @@ pub(crate) fn store_body(
     {
         return Ok(None);
     }
-    let analysis_version = Some(data.analysis_version).filter(|v| *v != 0);
+    let analysis_version = data.analysis_version;
     let mut ids = Vec::with_capacity(sentences.len());
     for (i, s) in sentences.iter().enumerate() {
         let analysis = || match data.claims.binary_search_by_key(&i, |c| c.sentence) {

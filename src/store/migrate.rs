@@ -1,0 +1,136 @@
+//! The migration runner: `migrations/NNNN_name.sql` applied in order at
+//! open, each in its own transaction that also sets `PRAGMA user_version`.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{Store, StoreError, claims};
+
+/// The migrations, in order. Never edit one that has shipped: add a new file.
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../../migrations/0001_init.sql")),
+    (
+        "0002_claims",
+        include_str!("../../migrations/0002_claims.sql"),
+    ),
+    (
+        "0003_outbox",
+        include_str!("../../migrations/0003_outbox.sql"),
+    ),
+    (
+        "0004_schedule",
+        include_str!("../../migrations/0004_schedule.sql"),
+    ),
+    (
+        "0005_views",
+        include_str!("../../migrations/0005_views.sql"),
+    ),
+    (
+        "0006_raw_delta",
+        include_str!("../../migrations/0006_raw_delta.sql"),
+    ),
+    (
+        "0007_claims_fts",
+        include_str!("../../migrations/0007_claims_fts.sql"),
+    ),
+    (
+        "0008_outbox_states",
+        include_str!("../../migrations/0008_outbox_states.sql"),
+    ),
+    (
+        "0009_sentences",
+        include_str!("../../migrations/0009_sentences.sql"),
+    ),
+];
+
+/// Where a migration's SQL hands over to [`convert`].
+const CONVERT_MARK: &str = "-- @convert";
+
+/// The code part of a migration, between its two SQL parts.
+fn convert(tx: &Connection, name: &str) -> rusqlite::Result<()> {
+    match name {
+        "0009_sentences" => claims::convert_occurrences(tx),
+        _ => Ok(()),
+    }
+}
+
+impl Store {
+    pub(super) fn migrate(&mut self) -> Result<(), StoreError> {
+        let current: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if current > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone(),
+                found: current,
+                known,
+            });
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+            let version = i as i64 + 1;
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(|source| StoreError::Migration {
+                    name: name.to_string(),
+                    source,
+                })?;
+            // A migration that needs code (hashing, JSON) runs it at its
+            // `-- @convert` line, inside the same transaction.
+            let (before, after) = sql.split_once(CONVERT_MARK).unwrap_or((sql, ""));
+            tx.execute_batch(before)
+                .and_then(|_| convert(&tx, name))
+                .and_then(|_| tx.execute_batch(after))
+                .and_then(|_| tx.pragma_update(None, "user_version", version))
+                .and_then(|_| tx.commit())
+                .map_err(|source| StoreError::Migration {
+                    name: name.to_string(),
+                    source,
+                })?;
+        }
+        Ok(())
+    }
+
+    /// The schema version (the number of applied migrations).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_reopen_is_a_no_op() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        drop(s);
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let mode: String = s
+            .conn()
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        drop(Store::open(&path).unwrap());
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        assert!(matches!(
+            Store::open(&path),
+            Err(StoreError::TooNew { found: 99, .. })
+        ));
+    }
+}

@@ -1,0 +1,591 @@
+//! The write path: everything one check learned in one transaction, and
+//! batches of checks in one transaction.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::read::{latest_version, latest_version_with};
+use super::{Store, StoreError, claims, raw, timestamp};
+use crate::core::analysis::{ClaimData, Validators};
+use crate::core::extract::Article;
+
+/// Everything one check learned, written in one transaction.
+#[derive(Debug, Clone)]
+pub struct CheckRecord {
+    pub document_id: i64,
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: i64,
+    pub http_status: Option<u16>,
+    pub bytes: u64,
+    pub result: CheckResult,
+}
+
+/// What a check found.
+// One value per check, moved once: boxing the version would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum CheckResult {
+    NotModified,
+    Failed {
+        reason: String,
+    },
+    /// Fetched, but the extracted content is the same as the latest version.
+    Unchanged {
+        validators: Validators,
+    },
+    /// Fetched, and the content is that of a recent version before the
+    /// latest (`to`): the page alternates. Nothing new is stored; the fetch
+    /// records which version it returned to and why (`reason`).
+    Returned {
+        validators: Validators,
+        to: i64,
+        latest: i64,
+        reason: String,
+    },
+    /// New extracted content: a new version, and a change from the previous
+    /// version when there is one.
+    Changed {
+        validators: Validators,
+        version: NewVersion,
+        change: Option<NewChange>,
+    },
+}
+
+/// A version to store.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    pub content_hash: String,
+    pub article: Article,
+    pub raw_html: Vec<u8>,
+    /// The claims of this version and its claim changes.
+    pub claims: ClaimData,
+}
+
+/// The change from the version the check compared against.
+#[derive(Debug, Clone)]
+pub struct NewChange {
+    /// The version the diff was computed against.
+    pub from_version_id: i64,
+    pub summary: String,
+    pub approximate: bool,
+    /// The diff as JSON (see `compare::TextDiff`).
+    pub diff_json: String,
+}
+
+/// What was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    NotModified,
+    Failed,
+    Unchanged,
+    /// The check lost a race: a version was stored after it read the
+    /// document's state, so what it found is known or outdated. Its result
+    /// was discarded; the fetch is logged as unchanged.
+    Discarded,
+    /// The page returned to version `to` while `latest` is the latest: an
+    /// alternation. `first` when this alternation had not been recorded
+    /// since `latest` was stored (report it once, then stay silent).
+    Returned {
+        to: i64,
+        latest: i64,
+        first: bool,
+    },
+    /// A first version.
+    New {
+        version_id: i64,
+        number: i64,
+    },
+    /// A new version and the change that led to it.
+    Changed {
+        version_id: i64,
+        number: i64,
+        change_id: i64,
+    },
+}
+
+impl Store {
+    /// Makes sure a configured source and its document exist; returns the
+    /// document id. A source whose URL changed in the config gets a new
+    /// document; the old one keeps its history.
+    pub fn ensure_source(
+        &mut self,
+        name: &str,
+        url: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = timestamp(now);
+        tx.execute(
+            "INSERT INTO sources (name, url, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET url = excluded.url",
+            params![name, url, now],
+        )?;
+        let source_id: i64 =
+            tx.query_row("SELECT id FROM sources WHERE name = ?1", [name], |r| {
+                r.get(0)
+            })?;
+        tx.execute(
+            "INSERT INTO documents (source_id, url, created_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (url) DO NOTHING",
+            params![source_id, url, now],
+        )?;
+        let doc_id: i64 = tx.query_row("SELECT id FROM documents WHERE url = ?1", [url], |r| {
+            r.get(0)
+        })?;
+        tx.commit()?;
+        Ok(doc_id)
+    }
+
+    /// Stores what one check found, in one transaction. A version whose
+    /// content equals the latest stored one is recorded as unchanged, so a
+    /// repeated or concurrent check can never store a duplicate.
+    pub fn record(&mut self, rec: &CheckRecord) -> Result<Stored, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stored = record_in(&tx, rec)?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    /// Stores what several checks found in one transaction: one commit for
+    /// the batch instead of one per check. Each record is written in its own
+    /// savepoint, so a record that fails leaves nothing behind and does not
+    /// stop the others. The results are in the order of `recs`. If the
+    /// commit fails, every record fails and nothing of the batch is stored:
+    /// the validators were not updated either, so the next pass fetches and
+    /// finds those documents again.
+    pub fn record_batch(&mut self, recs: &[CheckRecord]) -> Vec<Result<Stored, StoreError>> {
+        // Savepoints cost: each one journals the pages it changes and makes
+        // the search indexes flush their pending entries. Records almost never
+        // fail, so the batch is first written without them; if one fails,
+        // that transaction is rolled back and the batch written again, each
+        // record in its own savepoint.
+        if recs.len() > 1
+            && let Some(out) = self.record_batch_plain(recs)
+        {
+            return out;
+        }
+        let mut tx = match self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+        {
+            Ok(tx) => tx,
+            Err(e) => return batch_failed(recs.len(), &e),
+        };
+        let mut out = Vec::with_capacity(recs.len());
+        for rec in recs {
+            let one = tx.savepoint().map_err(StoreError::from).and_then(|sp| {
+                let stored = record_in(&sp, rec)?;
+                sp.commit()?;
+                Ok(stored)
+            });
+            out.push(one);
+        }
+        match tx.commit() {
+            Ok(()) => out,
+            Err(e) => batch_failed(recs.len(), &e),
+        }
+    }
+
+    /// Writes a batch in one transaction without savepoints; `None` (and
+    /// nothing written) if a record failed.
+    fn record_batch_plain(
+        &mut self,
+        recs: &[CheckRecord],
+    ) -> Option<Vec<Result<Stored, StoreError>>> {
+        let tx = match self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+        {
+            Ok(tx) => tx,
+            Err(e) => return Some(batch_failed(recs.len(), &e)),
+        };
+        let mut out = Vec::with_capacity(recs.len());
+        for rec in recs {
+            match record_in(&tx, rec) {
+                Ok(stored) => out.push(Ok(stored)),
+                Err(_) => return None, // dropping `tx` rolls it back
+            }
+        }
+        Some(match tx.commit() {
+            Ok(()) => out,
+            Err(e) => batch_failed(recs.len(), &e),
+        })
+    }
+}
+
+/// A batch that could not be written: the same error for every record.
+fn batch_failed(n: usize, e: &rusqlite::Error) -> Vec<Result<Stored, StoreError>> {
+    (0..n)
+        .map(|_| Err(StoreError::Batch(e.to_string())))
+        .collect()
+}
+
+/// One check's writes inside an open transaction or savepoint.
+struct Writer<'a> {
+    tx: &'a Connection,
+    rec: &'a CheckRecord,
+    /// The check's start, formatted once.
+    started: String,
+}
+
+impl Writer<'_> {
+    /// The check's row in `fetches`.
+    fn fetch(
+        &self,
+        outcome: &str,
+        reason: Option<&str>,
+        version: Option<i64>,
+    ) -> rusqlite::Result<()> {
+        let rec = self.rec;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO fetches (document_id, started_at, duration_ms, http_status, bytes, outcome, reason, version_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                rec.document_id,
+                self.started,
+                rec.duration_ms,
+                rec.http_status,
+                rec.bytes as i64,
+                outcome,
+                reason,
+                version
+            ])?;
+        Ok(())
+    }
+
+    /// The document's last check, and its validators when the check got a
+    /// page.
+    fn touch(&self, v: Option<&Validators>) -> rusqlite::Result<()> {
+        let id = self.rec.document_id;
+        match v {
+            None => self
+                .tx
+                .prepare_cached("UPDATE documents SET last_checked_at = ?2 WHERE id = ?1")?
+                .execute(params![id, self.started])?,
+            Some(v) => self
+                .tx
+                .prepare_cached(
+                    "UPDATE documents SET last_checked_at = ?2, etag = ?3, last_modified = ?4 WHERE id = ?1",
+                )?
+                .execute(params![id, self.started, v.etag, v.last_modified])?,
+        };
+        Ok(())
+    }
+
+    /// A page whose content is that of the latest version.
+    fn unchanged(&self, validators: &Validators) -> rusqlite::Result<()> {
+        self.fetch("unchanged", None, None)?;
+        self.touch(Some(validators))
+    }
+
+    /// A version was stored since this check read the document's state:
+    /// what it found is known or outdated. Logged as unchanged, nothing
+    /// else stored.
+    fn discard(&self, validators: &Validators) -> Result<Stored, StoreError> {
+        self.unchanged(validators)?;
+        Ok(Stored::Discarded)
+    }
+}
+
+/// Writes what one check found inside an open transaction or savepoint.
+fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
+    let w = Writer {
+        tx,
+        rec,
+        started: timestamp(rec.started_at),
+    };
+    match &rec.result {
+        CheckResult::NotModified => {
+            w.fetch("not_modified", None, None)?;
+            w.touch(None)?;
+            Ok(Stored::NotModified)
+        }
+        CheckResult::Failed { reason } => {
+            w.fetch("failed", Some(reason), None)?;
+            w.touch(None)?;
+            Ok(Stored::Failed)
+        }
+        CheckResult::Unchanged { validators } => {
+            w.unchanged(validators)?;
+            Ok(Stored::Unchanged)
+        }
+        CheckResult::Returned {
+            validators,
+            to,
+            latest,
+            reason,
+        } => record_returned(&w, validators, *to, *latest, reason),
+        CheckResult::Changed {
+            validators,
+            version,
+            change,
+        } => record_changed(&w, validators, version, change.as_ref()),
+    }
+}
+
+/// A page that returned to version `to` while `latest` was the latest.
+fn record_returned(
+    w: &Writer,
+    validators: &Validators,
+    to: i64,
+    latest: i64,
+    reason: &str,
+) -> Result<Stored, StoreError> {
+    let doc = w.rec.document_id;
+    let current = latest_version(w.tx, doc)?;
+    let version_id: Option<i64> =
+        w.tx.prepare_cached("SELECT id FROM versions WHERE document_id = ?1 AND number = ?2")?
+            .query_row(params![doc, to], |r| r.get(0))
+            .optional()?;
+    let (Some(version_id), Some(current)) = (version_id, current) else {
+        return w.discard(validators);
+    };
+    if current.number != latest {
+        return w.discard(validators);
+    }
+    let seen: Option<i64> =
+        w.tx.prepare_cached(
+            "SELECT 1 FROM fetches WHERE document_id = ?1 AND version_id = ?2
+               AND outcome = 'unchanged' AND reason = ?3 LIMIT 1",
+        )?
+        .query_row(params![doc, version_id, reason], |r| r.get(0))
+        .optional()?;
+    w.fetch("unchanged", Some(reason), Some(version_id))?;
+    w.touch(Some(validators))?;
+    Ok(Stored::Returned {
+        to,
+        latest,
+        first: seen.is_none(),
+    })
+}
+
+/// A new version, its change from the previous one, its claims.
+fn record_changed(
+    w: &Writer,
+    validators: &Validators,
+    version: &NewVersion,
+    change: Option<&NewChange>,
+) -> Result<Stored, StoreError> {
+    let (tx, doc) = (w.tx, w.rec.document_id);
+    let latest = latest_version_with(tx, doc, false)?;
+    let stale = match (&latest, change) {
+        (Some(l), _) if l.content_hash == version.content_hash => true,
+        (Some(l), Some(c)) => l.id != c.from_version_id,
+        (Some(_), None) | (None, Some(_)) => true,
+        (None, None) => false,
+    };
+    if stale {
+        return w.discard(validators);
+    }
+    let number = latest.as_ref().map_or(1, |l| l.number + 1);
+    let (version_id, sentence_ids) = insert_version(w, version, number)?;
+    w.fetch(
+        if change.is_some() { "changed" } else { "new" },
+        None,
+        Some(version_id),
+    )?;
+    w.touch(Some(validators))?;
+    tx.prepare_cached("UPDATE documents SET last_changed_at = ?2 WHERE id = ?1")?
+        .execute(params![doc, w.started])?;
+    let change_id = change
+        .map(|c| insert_change(w, c, version_id))
+        .transpose()?;
+    claims::record(
+        tx,
+        doc,
+        version_id,
+        number,
+        change_id,
+        &w.started,
+        &version.claims,
+        sentence_ids.as_deref(),
+    )?;
+    Ok(match change_id {
+        None => Stored::New { version_id, number },
+        Some(change_id) => Stored::Changed {
+            version_id,
+            number,
+            change_id,
+        },
+    })
+}
+
+/// The version row with its raw page and its text as a sentence list;
+/// its id and the ids of its sentences when the text is stored as a list.
+fn insert_version(
+    w: &Writer,
+    version: &NewVersion,
+    number: i64,
+) -> Result<(i64, Option<Vec<i64>>), StoreError> {
+    let (tx, doc) = (w.tx, w.rec.document_id);
+    let raw_id = raw::store_raw(tx, doc, &version.raw_html)?;
+    let a: &Article = &version.article;
+    let (body, sentence_ids) = claims::store_body(tx, &a.text, &version.claims)?.unzip();
+    let text = if body.is_some() { "" } else { a.text.as_str() };
+    tx.prepare_cached(
+        "INSERT INTO versions (document_id, number, fetched_at, content_hash, title, byline,
+             published_at, modified_at, canonical_url, language, text, raw_page_id,
+             analysis_version, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        doc,
+        number,
+        w.started,
+        version.content_hash,
+        a.title,
+        a.byline,
+        a.published,
+        a.modified,
+        a.canonical_url,
+        a.language,
+        text,
+        raw_id,
+        version.claims.analysis_version,
+        body
+    ])?;
+    let version_id = tx.last_insert_rowid();
+    if body.is_some() {
+        // Indexed here, with the text in hand (see migration 0009).
+        tx.prepare_cached("INSERT INTO versions_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
+            .execute(params![version_id, a.title, a.text])?;
+    }
+    Ok((version_id, sentence_ids))
+}
+
+/// The change row from the version the check compared against.
+fn insert_change(w: &Writer, c: &NewChange, version_id: i64) -> Result<i64, StoreError> {
+    w.tx.prepare_cached(
+        "INSERT INTO changes (document_id, from_version_id, to_version_id, detected_at, summary, approximate, diff)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        w.rec.document_id,
+        c.from_version_id,
+        version_id,
+        w.started,
+        c.summary,
+        c.approximate,
+        c.diff_json
+    ])?;
+    Ok(w.tx.last_insert_rowid())
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    fn article(text: &str) -> Article {
+        Article {
+            title: Some("T".into()),
+            text: text.into(),
+            ..Default::default()
+        }
+    }
+
+    pub(in crate::store) fn changed(
+        doc: i64,
+        hash: &str,
+        text: &str,
+        from: Option<i64>,
+    ) -> CheckRecord {
+        CheckRecord {
+            document_id: doc,
+            started_at: Utc::now(),
+            duration_ms: 3,
+            http_status: Some(200),
+            bytes: 10,
+            result: CheckResult::Changed {
+                validators: Validators::default(),
+                version: NewVersion {
+                    content_hash: hash.into(),
+                    article: article(text),
+                    raw_html: b"<p>x</p>".to_vec(),
+                    claims: Default::default(),
+                },
+                change: from.map(|id| NewChange {
+                    from_version_id: id,
+                    summary: "s".into(),
+                    approximate: false,
+                    diff_json: "{}".into(),
+                }),
+            },
+        }
+    }
+
+    #[test]
+    fn stale_or_duplicate_versions_are_not_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("c.db")).unwrap();
+        let doc = s
+            .ensure_source("a", "http://127.0.0.1/a", Utc::now())
+            .unwrap();
+        let Stored::New { version_id: v1, .. } =
+            s.record(&changed(doc, "h1", "one", None)).unwrap()
+        else {
+            panic!()
+        };
+        // The same content again: the check lost a race, no second version.
+        assert_eq!(
+            s.record(&changed(doc, "h1", "one", Some(v1))).unwrap(),
+            Stored::Discarded
+        );
+        // A first-version record when a version exists: stale.
+        assert_eq!(
+            s.record(&changed(doc, "h2", "two", None)).unwrap(),
+            Stored::Discarded
+        );
+        let Stored::Changed { number, .. } =
+            s.record(&changed(doc, "h2", "two", Some(v1))).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(number, 2);
+        let n: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM fetches", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 4);
+        // Identical raw bodies are stored once.
+        let raws: i64 = s
+            .conn()
+            .query_row("SELECT count(*) FROM raw_pages", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(raws, 1);
+        assert_eq!(s.raw_html(v1).unwrap().unwrap(), b"<p>x</p>");
+    }
+
+    #[test]
+    fn a_batch_stores_every_good_record_and_isolates_a_bad_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("c.db")).unwrap();
+        let a = s
+            .ensure_source("a", "http://127.0.0.1/a", Utc::now())
+            .unwrap();
+        let b = s
+            .ensure_source("b", "http://127.0.0.1/b", Utc::now())
+            .unwrap();
+        let missing = changed(9_999, "h", "no such document", None);
+        let not_modified = CheckRecord {
+            result: CheckResult::NotModified,
+            ..changed(b, "x", "x", None)
+        };
+        let results = s.record_batch(&[changed(a, "h1", "one", None), missing, not_modified]);
+        assert!(matches!(results[0], Ok(Stored::New { number: 1, .. })));
+        assert!(results[1].is_err(), "a foreign-key violation fails alone");
+        assert_eq!(results[2].as_ref().unwrap(), &Stored::NotModified);
+        let count = |sql: &str| -> i64 { s.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(count("SELECT count(*) FROM versions"), 1);
+        assert_eq!(count("SELECT count(*) FROM fetches"), 2);
+        assert_eq!(
+            count("SELECT count(*) FROM fetches WHERE document_id = 9999"),
+            0
+        );
+    }
+}
