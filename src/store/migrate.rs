@@ -54,41 +54,53 @@ fn convert(tx: &Connection, name: &str) -> rusqlite::Result<()> {
 }
 
 impl Store {
+    /// Applies the pending migrations, one transaction each. Several
+    /// processes may open a new file at once (nodes started together, a
+    /// CLI beside the daemon): each migration first takes the write lock
+    /// (`BEGIN IMMEDIATE`), then reads the schema version again under it, so
+    /// a migration another process applied meanwhile is never run twice.
     pub(super) fn migrate(&mut self) -> Result<(), StoreError> {
-        let current: i64 = self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
         let known = MIGRATIONS.len() as i64;
-        if current > known {
-            return Err(StoreError::TooNew {
-                path: self.path.clone(),
-                found: current,
-                known,
-            });
-        }
-        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-            let version = i as i64 + 1;
+        loop {
+            let current = self.schema_version()?;
+            if current > known {
+                return Err(StoreError::TooNew {
+                    path: self.path.clone(),
+                    found: current,
+                    known,
+                });
+            }
+            if current == known {
+                return Ok(());
+            }
+            let (name, sql) = MIGRATIONS[current as usize];
+            let failed = |source| StoreError::Migration {
+                name: name.to_string(),
+                source,
+            };
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(|source| StoreError::Migration {
-                    name: name.to_string(),
-                    source,
-                })?;
+                .map_err(failed)?;
+            let locked: i64 = tx
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(failed)?;
+            if locked != current {
+                // Another process migrated while this one waited for the
+                // lock: look again at what is left.
+                drop(tx);
+                continue;
+            }
             // A migration that needs code (hashing, JSON) runs it at its
             // `-- @convert` line, inside the same transaction.
             let (before, after) = sql.split_once(CONVERT_MARK).unwrap_or((sql, ""));
             tx.execute_batch(before)
                 .and_then(|_| convert(&tx, name))
                 .and_then(|_| tx.execute_batch(after))
-                .and_then(|_| tx.pragma_update(None, "user_version", version))
+                .and_then(|_| tx.pragma_update(None, "user_version", current + 1))
                 .and_then(|_| tx.commit())
-                .map_err(|source| StoreError::Migration {
-                    name: name.to_string(),
-                    source,
-                })?;
+                .map_err(failed)?;
         }
-        Ok(())
     }
 
     /// The schema version (the number of applied migrations).
