@@ -252,13 +252,32 @@ pub(crate) fn store_body(
     Ok(serde_json::to_string(&signed).ok().map(|b| (b, ids)))
 }
 
-/// A version's text rebuilt from its body (see [`store_body`]).
-pub(crate) fn rebuild_text(conn: &Connection, body: &str) -> rusqlite::Result<String> {
-    let ids: Vec<i64> = serde_json::from_str(body).unwrap_or_default();
+/// A version's text rebuilt from its body (see [`store_body`]); an error
+/// naming the version when the body does not read back.
+pub(crate) fn rebuild_text(
+    conn: &Connection,
+    version_id: i64,
+    body: &str,
+) -> rusqlite::Result<String> {
+    let fault = |why: String| crate::store::damaged(format!("versions row {version_id}: {why}"));
+    let ids: Vec<i64> = serde_json::from_str(body)
+        .map_err(|e| fault(format!("its body is not a list of sentence ids ({e})")))?;
+    if ids.is_empty() {
+        return Err(fault("its body lists no sentences".into()));
+    }
     let mut stmt = conn.prepare_cached("SELECT text FROM sentences WHERE id = ?1")?;
     let mut texts = Vec::with_capacity(ids.len());
     for id in &ids {
-        texts.push(stmt.query_row([id.abs()], |r| r.get::<_, String>(0))?);
+        let text = stmt
+            .query_row([id.abs()], |r| r.get::<_, String>(0))
+            .optional()?
+            .ok_or_else(|| {
+                fault(format!(
+                    "its body names sentence {}, which is not stored",
+                    id.abs()
+                ))
+            })?;
+        texts.push(text);
     }
     Ok(join_sentences(
         ids.iter().zip(&texts).map(|(id, t)| (*id < 0, t.as_str())),
@@ -429,13 +448,13 @@ pub fn current_conflicts(conn: &Connection) -> rusqlite::Result<Vec<Conflict>> {
 /// The claim changes stored with one change, most significant first.
 pub fn changes_of(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ClaimChange>> {
     let mut st = conn.prepare(
-        "SELECT detail FROM claim_changes WHERE change_id = ?1 ORDER BY significance DESC, id",
+        "SELECT id, detail FROM claim_changes WHERE change_id = ?1 ORDER BY significance DESC, id",
     )?;
-    let rows = st.query_map([change_id], |r| r.get::<_, String>(0))?;
-    Ok(rows
-        .filter_map(|r| r.ok())
-        .filter_map(|d| serde_json::from_str(&d).ok())
-        .collect())
+    let rows = st.query_map([change_id], |r| {
+        let (id, detail): (i64, String) = (r.get(0)?, r.get(1)?);
+        parsed("claim_changes", id, &detail)
+    })?;
+    rows.collect()
 }
 
 /// The claim changes stored with one change as reports show them, most
@@ -512,22 +531,32 @@ pub fn conflicts_recorded_with(
 }
 
 /// The fact events of one kind recorded with one version, read back from
-/// their JSON detail (a detail that no longer parses is skipped).
+/// their JSON detail.
 fn fact_events_of<T: serde::de::DeserializeOwned>(
     conn: &Connection,
     kind: &str,
     version_id: i64,
 ) -> rusqlite::Result<Vec<T>> {
     let mut st = conn.prepare_cached(
-        "SELECT detail FROM fact_events WHERE kind = ?1 AND version_id = ?2 ORDER BY id",
+        "SELECT id, detail FROM fact_events WHERE kind = ?1 AND version_id = ?2 ORDER BY id",
     )?;
     let rows = st.query_map(rusqlite::params![kind, version_id], |r| {
-        r.get::<_, String>(0)
+        let (id, detail): (i64, String) = (r.get(0)?, r.get(1)?);
+        parsed("fact_events", id, &detail)
     })?;
-    Ok(rows
-        .filter_map(|r| r.ok())
-        .filter_map(|d| serde_json::from_str(&d).ok())
-        .collect())
+    rows.collect()
+}
+
+/// A row's JSON `detail` read back; an error naming the row if it does not
+/// parse.
+fn parsed<T: serde::de::DeserializeOwned>(
+    table: &str,
+    id: i64,
+    detail: &str,
+) -> rusqlite::Result<T> {
+    serde_json::from_str(detail).map_err(|e| {
+        crate::store::damaged(format!("{table} row {id}: its detail does not parse ({e})"))
+    })
 }
 
 /// One tracked claim, for `claimwatch claims`.
