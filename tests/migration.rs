@@ -119,6 +119,23 @@ fn a_release_database_converts_in_place_and_answers_as_before() {
         )
         .unwrap();
     assert!(converted > 0, "texts are stored as sentences");
+    // Every check the release logged is counted on its document, and the
+    // documented views over checks answer as before.
+    let conn = Connection::open(&db).unwrap();
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let fetches = one("SELECT count(*) FROM fetches");
+    assert!(fetches > 0);
+    assert_eq!(one("SELECT sum(checks) FROM documents"), fetches);
+    assert_eq!(one("SELECT sum(fetches) FROM source_status"), fetches);
+    assert_eq!(one("SELECT count(*) FROM fetch_log"), fetches);
+    assert_eq!(
+        one(
+            "SELECT count(*) FROM documents d WHERE last_outcome IS NOT
+             (SELECT outcome FROM fetches f WHERE f.document_id = d.id ORDER BY f.id DESC LIMIT 1)"
+        ),
+        0
+    );
+    drop(conn);
 
     let config = write_config(dir.path());
     for (name, args) in QUERIES {

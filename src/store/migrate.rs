@@ -40,6 +40,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_sentences",
         include_str!("../../migrations/0009_sentences.sql"),
     ),
+    (
+        "0011_check_counters",
+        include_str!("../../migrations/0011_check_counters.sql"),
+    ),
 ];
 
 /// Where a migration's SQL hands over to [`convert`].

@@ -1,0 +1,95 @@
+-- Unchanged checks stop adding a row each.
+--
+-- Before: every check added a row to `fetches`, so a document checked every
+-- few minutes grew the database by one row per check, most of them "304"
+-- or "same content". Now a check that answered 304 or gave the latest
+-- version's content again updates counters on its document and takes one
+-- slot of a small per-document log of recent checks. Every check that
+-- stored a version, failed, returned to an earlier version, or lost a race
+-- to a newer version (it could have produced one) still has its row in
+-- `fetches`. Rows already in `fetches` are kept.
+
+-- Every check of the document, with a row or not.
+ALTER TABLE documents ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+-- Checks since the latest version was stored (0 right after it).
+ALTER TABLE documents ADD COLUMN checks_since_version INTEGER NOT NULL DEFAULT 0;
+-- The last check's outcome (as `fetches.outcome`) and HTTP status.
+ALTER TABLE documents ADD COLUMN last_outcome TEXT;
+ALTER TABLE documents ADD COLUMN last_http_status INTEGER;
+
+UPDATE documents SET
+    checks = (SELECT count(*) FROM fetches f WHERE f.document_id = documents.id),
+    checks_since_version = (
+        SELECT count(*) FROM fetches f
+        WHERE f.document_id = documents.id
+          AND f.id > coalesce((SELECT max(g.id) FROM fetches g
+                               WHERE g.document_id = documents.id
+                                 AND g.outcome IN ('new', 'changed')), 0)),
+    last_outcome = (SELECT f.outcome FROM fetches f WHERE f.document_id = documents.id
+                    ORDER BY f.id DESC LIMIT 1),
+    last_http_status = (SELECT f.http_status FROM fetches f WHERE f.document_id = documents.id
+                        ORDER BY f.id DESC LIMIT 1);
+
+-- Recent unchanged and not-modified checks of each document, for
+-- diagnosis: the document's n-th check (`documents.checks`) takes slot
+-- `n % size`, replacing what was there, so the table never holds more than
+-- `size` rows per document (the store's `RECENT_CHECKS`, 4).
+CREATE TABLE recent_checks (
+    document_id  INTEGER NOT NULL REFERENCES documents(id),
+    slot         INTEGER NOT NULL,
+    started_at   TEXT NOT NULL,
+    duration_ms  INTEGER NOT NULL,
+    http_status  INTEGER,
+    bytes        INTEGER NOT NULL DEFAULT 0,
+    outcome      TEXT NOT NULL CHECK (outcome IN ('unchanged', 'not_modified')),
+    PRIMARY KEY (document_id, slot)
+) WITHOUT ROWID;
+
+-- The documented views, with the same columns. `fetch_log` has the rows of
+-- `fetches` and the recent checks (their `fetch_id` is null);
+-- `source_status` counts every check from the documents' counters.
+DROP VIEW fetch_log;
+CREATE VIEW fetch_log AS
+SELECT
+    f.id                AS fetch_id,
+    f.started_at        AS started_at,
+    s.name              AS source,
+    d.id                AS document_id,
+    d.url               AS url,
+    f.outcome           AS outcome,
+    f.http_status       AS http_status,
+    f.bytes             AS bytes,
+    f.duration_ms       AS duration_ms,
+    f.reason            AS reason,
+    v.number            AS version
+FROM fetches f
+JOIN documents d ON d.id = f.document_id
+JOIN sources s ON s.id = d.source_id
+LEFT JOIN versions v ON v.id = f.version_id
+UNION ALL
+SELECT
+    NULL, r.started_at, s.name, d.id, d.url, r.outcome, r.http_status, r.bytes,
+    r.duration_ms, NULL, NULL
+FROM recent_checks r
+JOIN documents d ON d.id = r.document_id
+JOIN sources s ON s.id = d.source_id;
+
+DROP VIEW source_status;
+CREATE VIEW source_status AS
+SELECT
+    s.id                AS source_id,
+    s.name              AS source,
+    s.url               AS url,
+    (SELECT count(*) FROM documents d WHERE d.source_id = s.id) AS documents,
+    (SELECT count(*) FROM versions v JOIN documents d ON d.id = v.document_id
+        WHERE d.source_id = s.id) AS versions,
+    (SELECT count(*) FROM changes c JOIN documents d ON d.id = c.document_id
+        WHERE d.source_id = s.id) AS changes,
+    (SELECT coalesce(sum(d.checks), 0) FROM documents d WHERE d.source_id = s.id) AS fetches,
+    (SELECT count(*) FROM fetches f JOIN documents d ON d.id = f.document_id
+        WHERE d.source_id = s.id AND f.outcome = 'failed') AS failed_fetches,
+    (SELECT d.last_outcome FROM documents d WHERE d.source_id = s.id
+        ORDER BY d.last_checked_at DESC, d.id DESC LIMIT 1) AS last_outcome,
+    (SELECT max(d.last_checked_at) FROM documents d WHERE d.source_id = s.id) AS last_checked_at,
+    (SELECT max(d.last_changed_at) FROM documents d WHERE d.source_id = s.id) AS last_changed_at
+FROM sources s;
