@@ -214,27 +214,40 @@ fn join_sentences<'a>(parts: impl Iterator<Item = (bool, &'a str)>) -> String {
     out
 }
 
+/// A version's text as stored sentences: its body (the JSON array of their
+/// ids, negated where a paragraph starts), the ids, and whether they give
+/// back the text byte for byte (the text is then stored as '').
+pub(crate) struct Body {
+    pub json: String,
+    pub ids: Vec<i64>,
+    pub exact: bool,
+}
+
 /// Stores a version's sentences (each once, with its analysis) and returns
-/// its body: the JSON array of their ids, negated where a paragraph starts.
-/// `None` when the sentences do not give back `text` byte for byte (or are
-/// not known): the text is then stored as it is.
+/// its body. When the sentences are not known they are split from `text`
+/// here; `None` only for an empty text.
 pub(crate) fn store_body(
     tx: &Connection,
     text: &str,
     data: &ClaimData,
-) -> rusqlite::Result<Option<(String, Vec<i64>)>> {
-    let sentences = &data.sentences;
-    let starts = |i: usize| i > 0 && sentences[i].paragraph != sentences[i - 1].paragraph;
-    if sentences.is_empty()
-        || join_sentences(
-            sentences
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (starts(i), s.text.as_str())),
-        ) != text
-    {
+) -> rusqlite::Result<Option<Body>> {
+    let split;
+    let sentences = if data.sentences.is_empty() {
+        split = claims::split_sentences(text);
+        &split
+    } else {
+        &data.sentences
+    };
+    if sentences.is_empty() {
         return Ok(None);
     }
+    let starts = |i: usize| i > 0 && sentences[i].paragraph != sentences[i - 1].paragraph;
+    let exact = join_sentences(
+        sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (starts(i), s.text.as_str())),
+    ) == text;
     let analysis_version = data.analysis_version;
     let mut ids = Vec::with_capacity(sentences.len());
     for (i, s) in sentences.iter().enumerate() {
@@ -249,7 +262,46 @@ pub(crate) fn store_body(
         .enumerate()
         .map(|(i, id)| if starts(i) { -id } else { *id })
         .collect();
-    Ok(serde_json::to_string(&signed).ok().map(|b| (b, ids)))
+    Ok(serde_json::to_string(&signed)
+        .ok()
+        .map(|json| Body { json, ids, exact }))
+}
+
+/// Stores a headline as a sentence (once, like every sentence; searched
+/// with them); its id, `None` for no headline.
+pub(crate) fn store_title(tx: &Connection, title: Option<&str>) -> rusqlite::Result<Option<i64>> {
+    match title.map(str::trim) {
+        Some(t) if !t.is_empty() => {
+            store_sentence(tx, t, || NOT_A_CLAIM.to_string(), None).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Migration 0011: every version's headline stored as a sentence, and a
+/// body for search for the versions whose text is kept whole.
+pub(crate) fn convert_search(tx: &Connection) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, Option<String>, String, bool)> = tx
+        .prepare("SELECT id, title, text, body IS NULL FROM versions ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, title, text, no_body) in rows {
+        let title_id = store_title(tx, title.as_deref())?;
+        tx.execute(
+            "UPDATE versions SET title_id = ?2 WHERE id = ?1",
+            params![id, title_id],
+        )?;
+        if no_body
+            && !text.is_empty()
+            && let Some(body) = store_body(tx, &text, &ClaimData::default())?
+        {
+            tx.execute(
+                "UPDATE versions SET body = ?2 WHERE id = ?1",
+                params![id, body.json],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// A version's text rebuilt from its body (see [`store_body`]); an error
@@ -299,10 +351,12 @@ fn convert_bodies(tx: &Connection) -> rusqlite::Result<()> {
             sentences: claims::split_sentences(&text),
             ..Default::default()
         };
-        if let Some((body, _)) = store_body(tx, &text, &data)? {
+        if let Some(body) = store_body(tx, &text, &data)?
+            && body.exact
+        {
             tx.execute(
                 "UPDATE versions SET body = ?2, text = '' WHERE id = ?1",
-                params![id, body],
+                params![id, body.json],
             )?;
         }
     }

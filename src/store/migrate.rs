@@ -41,8 +41,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0009_sentences.sql"),
     ),
     (
-        "0011_check_counters",
-        include_str!("../../migrations/0011_check_counters.sql"),
+        "0011_checks_and_search",
+        include_str!("../../migrations/0011_checks_and_search.sql"),
     ),
 ];
 
@@ -53,6 +53,7 @@ const CONVERT_MARK: &str = "-- @convert";
 fn convert(tx: &Connection, name: &str) -> rusqlite::Result<()> {
     match name {
         "0009_sentences" => claims::convert_occurrences(tx),
+        "0011_checks_and_search" => claims::convert_search(tx),
         _ => Ok(()),
     }
 }

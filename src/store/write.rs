@@ -472,13 +472,18 @@ fn insert_version(
     let (tx, doc) = (w.tx, w.rec.document_id);
     let raw_id = raw::store_raw(tx, doc, &version.raw_html)?;
     let a: &Article = &version.article;
-    let (body, sentence_ids) = claims::store_body(tx, &a.text, &version.claims)?.unzip();
-    let text = if body.is_some() { "" } else { a.text.as_str() };
+    let body = claims::store_body(tx, &a.text, &version.claims)?;
+    let title_id = claims::store_title(tx, a.title.as_deref())?;
+    // The text is kept as it is unless its sentences give it back.
+    let text = match &body {
+        Some(b) if b.exact => "",
+        _ => a.text.as_str(),
+    };
     tx.prepare_cached(
         "INSERT INTO versions (document_id, number, fetched_at, content_hash, title, byline,
              published_at, modified_at, canonical_url, language, text, raw_page_id,
-             analysis_version, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             analysis_version, body, title_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         doc,
@@ -494,15 +499,10 @@ fn insert_version(
         text,
         raw_id,
         version.claims.analysis_version,
-        body
+        body.as_ref().map(|b| &b.json),
+        title_id
     ])?;
-    let version_id = tx.last_insert_rowid();
-    if body.is_some() {
-        // Indexed here, with the text in hand (see migration 0009).
-        tx.prepare_cached("INSERT INTO versions_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
-            .execute(params![version_id, a.title, a.text])?;
-    }
-    Ok((version_id, sentence_ids))
+    Ok((tx.last_insert_rowid(), body.map(|b| b.ids)))
 }
 
 /// The change row from the version the check compared against.

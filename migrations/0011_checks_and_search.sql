@@ -93,3 +93,65 @@ SELECT
     (SELECT max(d.last_checked_at) FROM documents d WHERE d.source_id = s.id) AS last_checked_at,
     (SELECT max(d.last_changed_at) FROM documents d WHERE d.source_id = s.id) AS last_changed_at
 FROM sources s;
+
+-- Search over distinct sentences and headlines, each indexed once.
+--
+-- Before: `versions_fts` indexed the whole text of every version, so an
+-- edit of one sentence indexed the whole article again, and `claims_fts`
+-- indexed the claim sentences a second time. Now `sentences_fts` indexes
+-- each row of `sentences` once (external content), headlines included: a
+-- version's headline is a sentence too (`versions.title_id`). A version is
+-- found through its sentence list (`versions.body`) and its headline; the
+-- view `version_sentences` lists them. A query matches within one sentence
+-- or the headline: a phrase that spans two sentences no longer matches.
+
+ALTER TABLE versions ADD COLUMN title_id INTEGER REFERENCES sentences(id);
+
+DROP TRIGGER versions_fts_after_insert;
+DROP TRIGGER versions_fts_before_delete;
+DROP TRIGGER versions_fts_before_update;
+DROP TRIGGER versions_fts_after_update;
+DROP TABLE versions_fts;
+
+DROP TRIGGER claims_fts_after_insert;
+DROP TRIGGER claims_fts_after_delete;
+DROP TRIGGER claims_fts_after_update_old;
+DROP TRIGGER claims_fts_after_update_new;
+DROP TABLE claims_fts;
+
+-- The store stores every version's headline as a sentence, and gives the
+-- versions whose text is kept whole (it does not rebuild byte for byte from
+-- its sentences) a body too, for search, at the next line, in this
+-- transaction. `text`, when not empty, still wins over `body`.
+-- @convert
+
+CREATE VIRTUAL TABLE sentences_fts USING fts5(
+    text,
+    content = 'sentences',
+    content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER sentences_fts_after_insert AFTER INSERT ON sentences BEGIN
+    INSERT INTO sentences_fts (rowid, text) VALUES (new.id, new.text);
+END;
+
+CREATE TRIGGER sentences_fts_after_delete AFTER DELETE ON sentences BEGIN
+    INSERT INTO sentences_fts (sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+
+CREATE TRIGGER sentences_fts_after_update AFTER UPDATE OF text ON sentences BEGIN
+    INSERT INTO sentences_fts (sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO sentences_fts (rowid, text) VALUES (new.id, new.text);
+END;
+
+INSERT INTO sentences_fts (sentences_fts) VALUES ('rebuild');
+
+-- Every sentence of every version: its headline (`position` -1, `headline`
+-- 1) and the sentences of its text in order (`position` 0, 1, …).
+CREATE VIEW version_sentences AS
+SELECT v.id AS version_id, -1 AS position, v.title_id AS sentence_id, 1 AS headline
+FROM versions v WHERE v.title_id IS NOT NULL
+UNION ALL
+SELECT v.id, CAST(j.key AS INTEGER), abs(j.value), 0
+FROM versions v, json_each(v.body) j WHERE v.body IS NOT NULL;
