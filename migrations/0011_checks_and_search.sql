@@ -155,3 +155,35 @@ FROM versions v WHERE v.title_id IS NOT NULL
 UNION ALL
 SELECT v.id, CAST(j.key AS INTEGER), abs(j.value), 0
 FROM versions v, json_each(v.body) j WHERE v.body IS NOT NULL;
+
+-- Claim changes refer to their sentences instead of copying them.
+--
+-- Before: each claim change stored its old and new sentence three times
+-- (`old_text`/`new_text`, the report columns `old`/`new` of an added,
+-- removed or reworded claim, and the JSON `detail` with its word diff). A
+-- side whose text is a stored sentence is now its id, and those copies
+-- are left out: `old_text`/`new_text` are null, `old`/`new` are null where
+-- they were the sentence itself, and the detail keeps what cannot be
+-- derived (the word diff is rendered again on read). Rows stored before
+-- are kept as they are.
+ALTER TABLE claim_changes ADD COLUMN old_sentence_id INTEGER REFERENCES sentences(id);
+ALTER TABLE claim_changes ADD COLUMN new_sentence_id INTEGER REFERENCES sentences(id);
+
+DROP VIEW claim_change_feed;
+CREATE VIEW claim_change_feed AS
+SELECT cc.id AS claim_change_id, cc.change_id, s.name AS source, d.url,
+       fv.number AS from_version, tv.number AS to_version, ch.detected_at,
+       cc.change_kind, cc.kind,
+       CASE WHEN cc.kind IN ('claim', 'reworded') THEN coalesce(cc.old, os.text)
+            ELSE cc.old END AS old,
+       CASE WHEN cc.kind IN ('claim', 'reworded', 'moved') THEN coalesce(cc.new, ns.text)
+            ELSE cc.new END AS new,
+       cc.summary, cc.significance
+FROM claim_changes cc
+JOIN changes ch ON ch.id = cc.change_id
+JOIN versions fv ON fv.id = ch.from_version_id
+JOIN versions tv ON tv.id = ch.to_version_id
+JOIN documents d ON d.id = cc.document_id
+JOIN sources s ON s.id = d.source_id
+LEFT JOIN sentences os ON os.id = cc.old_sentence_id
+LEFT JOIN sentences ns ON ns.id = cc.new_sentence_id;

@@ -70,27 +70,7 @@ pub(crate) fn record(
     }
     if let Some(change_id) = change_id {
         for c in &data.changes {
-            let line = ClaimLine::of(c);
-            tx.prepare_cached(
-                "INSERT INTO claim_changes (change_id, document_id, change_kind, significance, kind, old, new, summary, old_text, new_text, claim_key, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(
-                params![
-                    change_id,
-                    document_id,
-                    c.kind.as_str(),
-                    i64::from(c.kind.significance()),
-                    line.kind,
-                    line.old,
-                    line.new,
-                    line.summary,
-                    c.old,
-                    c.new,
-                    c.key,
-                    serde_json::to_string(c).unwrap_or_default()
-                ],
-            )?;
+            record_claim_change(tx, change_id, document_id, c)?;
         }
     }
     for (f, sentence) in &data.facts {
@@ -150,6 +130,137 @@ pub(crate) fn record(
         }
     }
     Ok(())
+}
+
+/// Stores one claim change, referring to its sentences instead of copying
+/// them (migration 0011): a side whose text is a stored sentence is its id,
+/// and the detail keeps only what cannot be derived from the two texts.
+/// The word diff is rendered again on read ([`claim_change_of`]), the key is
+/// the `claim_key` column. A side that is not one stored sentence (a split
+/// or merge joins several) keeps its text.
+fn record_claim_change(
+    tx: &Connection,
+    change_id: i64,
+    document_id: i64,
+    c: &ClaimChange,
+) -> rusqlite::Result<()> {
+    let line = ClaimLine::of(c);
+    let (old_id, new_id) = (
+        sentence_id(tx, c.old.as_deref())?,
+        sentence_id(tx, c.new.as_deref())?,
+    );
+    let mut detail = serde_json::to_value(c).unwrap_or_default();
+    if let Some(d) = detail.as_object_mut() {
+        d.remove("key");
+        // A side is its sentence, its text column, or none.
+        d.remove("old");
+        d.remove("new");
+        if c.word_diff == derived_word_diff(c.old.as_deref(), c.new.as_deref()) {
+            d.remove("word_diff");
+        }
+    }
+    // The report columns hold the sentence itself for these kinds (see
+    // `ClaimLine::of`); the view `claim_change_feed` reads it back.
+    let old_is_sentence = matches!(line.kind.as_str(), "claim" | "reworded");
+    let new_is_sentence = old_is_sentence || line.kind == "moved";
+    let by_ref = |sentence: bool, col: &Option<String>, side: &Option<String>, id: Option<i64>| {
+        if sentence && id.is_some() && col == side {
+            None
+        } else {
+            col.clone()
+        }
+    };
+    tx.prepare_cached(
+        "INSERT INTO claim_changes (change_id, document_id, change_kind, significance, kind, old, new, summary, old_text, new_text, claim_key, detail, old_sentence_id, new_sentence_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        change_id,
+        document_id,
+        c.kind.as_str(),
+        i64::from(c.kind.significance()),
+        line.kind,
+        by_ref(old_is_sentence, &line.old, &c.old, old_id),
+        by_ref(new_is_sentence, &line.new, &c.new, new_id),
+        line.summary,
+        if old_id.is_some() { None } else { c.old.as_deref() },
+        if new_id.is_some() { None } else { c.new.as_deref() },
+        c.key,
+        detail.to_string(),
+        old_id,
+        new_id
+    ])?;
+    Ok(())
+}
+
+/// The id of a stored sentence with exactly this text (one indexed lookup).
+fn sentence_id(tx: &Connection, text: Option<&str>) -> rusqlite::Result<Option<i64>> {
+    let Some(text) = text else { return Ok(None) };
+    let full = blake3::hash(text.as_bytes());
+    tx.prepare_cached("SELECT id FROM sentences WHERE hash = ?1 AND text = ?2")?
+        .query_row(params![&full.as_bytes()[..16], text], |r| r.get(0))
+        .optional()
+}
+
+/// The word diff of a claim change, from its two sides: the claim engine's
+/// (`claims::align`): a removed sentence deleted, an added one inserted, an
+/// edited one word by word.
+fn derived_word_diff(old: Option<&str>, new: Option<&str>) -> Vec<claims::WordSpan> {
+    use claims::{WordSpan, WordSpanKind};
+    match (old, new) {
+        (Some(o), None) => vec![WordSpan {
+            kind: WordSpanKind::Delete,
+            text: o.to_string(),
+        }],
+        (None, Some(n)) => vec![WordSpan {
+            kind: WordSpanKind::Insert,
+            text: n.to_string(),
+        }],
+        (Some(o), Some(n)) => crate::core::compare::word_diff(o, n),
+        (None, None) => Vec::new(),
+    }
+}
+
+/// The report columns `old` and `new` of `claim_changes cc` as they were
+/// worded: the sentence itself where it is stored by reference. The view
+/// `claim_change_feed` (migration 0011) reads them the same way.
+const FEED_OLD: &str =
+    "CASE WHEN cc.kind IN ('claim', 'reworded') THEN coalesce(cc.old, os.text) ELSE cc.old END";
+const FEED_NEW: &str = "CASE WHEN cc.kind IN ('claim', 'reworded', 'moved') THEN coalesce(cc.new, ns.text) ELSE cc.new END";
+
+/// The columns [`claim_change_of`] reads, from `claim_changes cc` with its
+/// sentences `os` and `ns` joined.
+const CLAIM_CHANGE_COLUMNS: &str = "cc.id, cc.detail, coalesce(cc.old_text, os.text),
+     coalesce(cc.new_text, ns.text), cc.claim_key";
+
+/// A stored claim change as the claim engine made it, the sides read back
+/// from their sentences and the word diff rendered again where they were
+/// stored by reference. An error naming the row if the detail does not
+/// parse.
+fn claim_change_of(r: &rusqlite::Row, at: usize) -> rusqlite::Result<ClaimChange> {
+    let id: i64 = r.get(at)?;
+    let detail: String = r.get(at + 1)?;
+    let (old, new): (Option<String>, Option<String>) = (r.get(at + 2)?, r.get(at + 3)?);
+    let key: Option<String> = r.get(at + 4)?;
+    let fault = |e: serde_json::Error| {
+        crate::store::damaged(format!(
+            "claim_changes row {id}: its detail does not parse ({e})"
+        ))
+    };
+    let mut v: serde_json::Value = serde_json::from_str(&detail).map_err(fault)?;
+    if let Some(d) = v.as_object_mut() {
+        d.entry("old").or_insert_with(|| old.clone().into());
+        d.entry("new").or_insert_with(|| new.clone().into());
+        d.entry("key").or_insert_with(|| key.into());
+        if !d.contains_key("word_diff") {
+            let diff = derived_word_diff(old.as_deref(), new.as_deref());
+            d.insert(
+                "word_diff".into(),
+                serde_json::to_value(diff).unwrap_or_default(),
+            );
+        }
+    }
+    serde_json::from_value(v).map_err(fault)
 }
 
 /// A claim's analysis as stored: the claim engine's JSON without its text
@@ -501,13 +612,13 @@ pub fn current_conflicts(conn: &Connection) -> rusqlite::Result<Vec<Conflict>> {
 
 /// The claim changes stored with one change, most significant first.
 pub fn changes_of(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ClaimChange>> {
-    let mut st = conn.prepare(
-        "SELECT id, detail FROM claim_changes WHERE change_id = ?1 ORDER BY significance DESC, id",
-    )?;
-    let rows = st.query_map([change_id], |r| {
-        let (id, detail): (i64, String) = (r.get(0)?, r.get(1)?);
-        parsed("claim_changes", id, &detail)
-    })?;
+    let mut st = conn.prepare(&format!(
+        "SELECT {CLAIM_CHANGE_COLUMNS} FROM claim_changes cc
+         LEFT JOIN sentences os ON os.id = cc.old_sentence_id
+         LEFT JOIN sentences ns ON ns.id = cc.new_sentence_id
+         WHERE cc.change_id = ?1 ORDER BY cc.significance DESC, cc.id"
+    ))?;
+    let rows = st.query_map([change_id], |r| claim_change_of(r, 0))?;
     rows.collect()
 }
 
@@ -515,27 +626,30 @@ pub fn changes_of(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<Cla
 /// significant first. Worded from the stored claim change, so the CLI, the
 /// email, the export and the feed word it exactly as the log did.
 pub fn reported_changes(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ReportedClaim>> {
-    let mut st = conn.prepare_cached(
-        "SELECT detail, kind, change_kind, significance, old, new, summary
-         FROM claim_changes WHERE change_id = ?1 ORDER BY significance DESC, id",
-    )?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {CLAIM_CHANGE_COLUMNS}, cc.kind, cc.change_kind, cc.significance,
+                {FEED_OLD}, {FEED_NEW}, cc.summary
+         FROM claim_changes cc
+         LEFT JOIN sentences os ON os.id = cc.old_sentence_id
+         LEFT JOIN sentences ns ON ns.id = cc.new_sentence_id
+         WHERE cc.change_id = ?1 ORDER BY cc.significance DESC, cc.id"
+    ))?;
     let rows = st.query_map([change_id], |r| {
-        let detail: String = r.get(0)?;
-        Ok(match serde_json::from_str::<ClaimChange>(&detail) {
+        Ok(match claim_change_of(r, 0) {
             Ok(c) => ReportedClaim::of(&c),
             // A claim change this claimwatch cannot read (written by a later
             // one) is still reported, from its stored columns.
             Err(_) => {
-                let kind: String = r.get(1)?;
-                let (old, new): (Option<String>, Option<String>) = (r.get(4)?, r.get(5)?);
-                let summary: String = r.get(6)?;
+                let kind: String = r.get(5)?;
+                let (old, new): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
+                let summary: String = r.get(10)?;
                 let label = match (&old, &new) {
                     (Some(o), Some(n)) => format!("{kind} {o} → {n}"),
                     _ => summary.split(": ").next().unwrap_or(&kind).to_string(),
                 };
                 ReportedClaim {
-                    change_kind: r.get(2)?,
-                    significance: u8::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                    change_kind: r.get(6)?,
+                    significance: u8::try_from(r.get::<_, i64>(7)?).unwrap_or(0),
                     summary: if summary.is_empty() {
                         label.clone()
                     } else {
