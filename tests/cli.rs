@@ -158,7 +158,7 @@ fn demo_runs_the_daemon_and_leaves_a_database_with_the_scripted_changes() {
     );
     let not_modified: i64 = conn
         .query_row(
-            "SELECT count(*) FROM fetches WHERE outcome = 'not_modified'",
+            "SELECT count(*) FROM fetch_log WHERE outcome = 'not_modified'",
             [],
             |r| r.get(0),
         )

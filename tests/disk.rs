@@ -2,8 +2,9 @@
 //! corrupt nothing and recover; the database and a config holding a secret
 //! are private to the service user.
 //!
-//! A full disk is simulated two ways: a small tmpfs when the test may mount
-//! one (root), and everywhere SQLite's `max_page_count`, which fails writes
+//! A full disk is simulated three ways: a small tmpfs when the test may
+//! mount one (root), else a file size limit (`RLIMIT_FSIZE`, in a child
+//! process), and everywhere SQLite's `max_page_count`, which fails writes
 //! with the same SQLITE_FULL error a full file system gives.
 
 use std::path::{Path, PathBuf};
@@ -128,6 +129,100 @@ fn full_database_gives_a_clear_error_and_recovers() {
     assert_eq!(integrity(store.conn()), "ok");
 }
 
+/// A full file system without root: the same test in a child process
+/// whose files may not grow past a limit (`RLIMIT_FSIZE`, with `SIGXFSZ`
+/// ignored so a write past it fails with `EFBIG` instead of killing the
+/// process). The child raises the limit again to see writes recover.
+fn file_size_limit(dir: &Path) {
+    use std::os::unix::process::CommandExt;
+    let db = dir.join("c.db");
+    let mut store = Store::open(&db).unwrap();
+    let doc = store
+        .ensure_source("a", "http://127.0.0.1/a", Utc::now())
+        .unwrap();
+    store.record(&version(doc, 1, 2_000, None)).unwrap();
+    drop(store);
+    let size = std::fs::metadata(&db).unwrap().len();
+    // Room for the database as it is and a little more, not for the pages
+    // written next.
+    let limit = size + 512 * 1024;
+    let mut child = Command::new(std::env::current_exe().unwrap());
+    child
+        .args([
+            "--exact",
+            "full_file_system_gives_a_clear_error_and_recovers",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(LIMIT_CHILD, &db);
+    // SAFETY: async-signal-safe calls only, between fork and exec.
+    unsafe {
+        child.pre_exec(move || {
+            let rl = libc::rlimit {
+                rlim_cur: limit as libc::rlim_t,
+                rlim_max: libc::RLIM_INFINITY,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &rl) != 0
+                || libc::signal(libc::SIGXFSZ, libc::SIG_IGN) == libc::SIG_ERR
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = child.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "the file-size-limit case failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The child of [`file_size_limit`]: writes until the limit refuses one,
+/// then raises the limit and writes again.
+fn file_size_limit_child(db: &Path) {
+    let mut store = Store::open(db).unwrap();
+    let doc = store
+        .ensure_source("a", "http://127.0.0.1/a", Utc::now())
+        .unwrap();
+    let v1 = latest_id(store.conn());
+    let mut failed = None;
+    for n in 2..50 {
+        if let Err(e) = store.record(&version(doc, n, 300_000, Some(latest_id(store.conn())))) {
+            failed = Some(e);
+            break;
+        }
+    }
+    let msg = failed
+        .expect("the file size limit must refuse a write")
+        .to_string();
+    assert!(
+        msg.contains("database or disk is full") || msg.contains("disk I/O error"),
+        "unclear error: {msg}"
+    );
+    assert_eq!(integrity(store.conn()), "ok");
+    // Space returns.
+    let rl = libc::rlimit {
+        rlim_cur: libc::RLIM_INFINITY,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    // SAFETY: a plain system call on a valid struct.
+    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_FSIZE, &rl) }, 0);
+    let latest = latest_id(store.conn());
+    assert!(latest >= v1);
+    assert!(matches!(
+        store.record(&version(doc, 99, 300_000, Some(latest))),
+        Ok(Stored::Changed { .. })
+    ));
+    drop(store);
+    let store = Store::open(db).unwrap();
+    assert_eq!(integrity(store.conn()), "ok");
+    let n = count(store.conn(), "versions");
+    assert_eq!(count(store.conn(), "changes"), n - 1);
+}
+
 /// A tmpfs mounted for the test, unmounted on drop.
 struct Tmpfs(PathBuf);
 
@@ -174,12 +269,18 @@ fn fill(path: &Path) {
     let _ = f.sync_all();
 }
 
+/// Set in the child process that runs the file-size-limit case.
+const LIMIT_CHILD: &str = "CLAIMWATCH_TEST_FSIZE_CHILD";
+
 #[test]
 fn full_file_system_gives_a_clear_error_and_recovers() {
+    if let Ok(db) = std::env::var(LIMIT_CHILD) {
+        return file_size_limit_child(Path::new(&db));
+    }
     let dir = tempfile::tempdir().unwrap();
     let Some(fs) = Tmpfs::mount(dir.path(), "8m") else {
-        eprintln!("skipped: cannot mount a tmpfs here (needs root); max_page_count covers it");
-        return;
+        // Without root: the same refusal from a file size limit.
+        return file_size_limit(dir.path());
     };
     let db = fs.0.join("c.db");
     let mut store = Store::open(&db).unwrap();
@@ -249,10 +350,12 @@ fn read_only_database_gives_a_clear_error() {
             std::fs::OpenOptions::new().write(true).open(&db).is_err()
         }
     };
-    if !made_read_only {
-        eprintln!("skipped: cannot make the database read-only here");
-        return;
-    }
+    assert!(
+        made_read_only,
+        "cannot make the database read-only here: running as root without the \
+         right to mount a tmpfs (root ignores file modes); run as another user or \
+         with CAP_SYS_ADMIN"
+    );
     let err = match Store::open(&db) {
         Err(e) => e.to_string(),
         Ok(mut s) => s

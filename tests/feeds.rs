@@ -223,7 +223,7 @@ async fn discover_and_check(fetch_extra: &str) -> (tempfile::TempDir, std::path:
             let n: i64 = rusqlite::Connection::open(&db)
                 .and_then(|c| {
                     c.query_row(
-                        "SELECT count(*) FROM fetches f JOIN documents d ON d.id = f.document_id
+                        "SELECT coalesce(sum(d.checks), 0) FROM documents d
                          JOIN sources s ON s.id = d.source_id WHERE s.kind = 'feed'",
                         [],
                         |r| r.get(0),
@@ -273,9 +273,8 @@ async fn discovered_urls_may_not_reach_non_public_addresses_by_default() {
     let c = rusqlite::Connection::open(&db).unwrap();
     let reasons: Vec<String> = c
         .prepare(
-            "SELECT f.outcome || ': ' || coalesce(f.reason, '') FROM fetches f
-             JOIN documents d ON d.id = f.document_id JOIN sources s ON s.id = d.source_id
-             WHERE s.kind = 'feed'",
+            "SELECT f.outcome || ': ' || coalesce(f.reason, '') FROM fetch_log f
+             JOIN sources s ON s.name = f.source WHERE s.kind = 'feed'",
         )
         .unwrap()
         .query_map([], |r| r.get(0))

@@ -35,9 +35,11 @@ fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
+/// The outcomes of the checks in the documented log (`fetch_log`: rows of
+/// `fetches` and the recent unchanged checks), sorted, and the last one.
 fn outcomes(conn: &Connection) -> Vec<String> {
     let mut stmt = conn
-        .prepare("SELECT outcome FROM fetches ORDER BY id")
+        .prepare("SELECT outcome FROM fetch_log ORDER BY outcome")
         .unwrap();
     stmt.query_map([], |r| r.get(0))
         .unwrap()
@@ -76,9 +78,14 @@ async fn first_fetch_stores_version_one_and_same_content_stores_nothing_new() {
     let conn = db(&c);
     assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 1);
     assert_eq!(outcomes(&conn), ["new", "unchanged"]);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM fetches"),
+        1,
+        "an unchanged check adds no row"
+    );
     let (status, bytes): (i64, i64) = conn
         .query_row(
-            "SELECT http_status, bytes FROM fetches WHERE outcome = 'unchanged'",
+            "SELECT http_status, bytes FROM fetch_log WHERE outcome = 'unchanged'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -102,6 +109,12 @@ async fn a_304_is_recorded_as_not_modified() {
     assert_eq!(second[0].http_status, Some(304));
     let conn = db(&c);
     assert_eq!(outcomes(&conn), ["new", "not_modified"]);
+    let (checks, last): (i64, String) = conn
+        .query_row("SELECT checks, last_outcome FROM documents", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((checks, last.as_str()), (2, "not_modified"));
     let etag: String = conn
         .query_row("SELECT etag FROM documents", [], |r| r.get(0))
         .unwrap();
@@ -178,7 +191,12 @@ async fn noise_only_changes_never_make_a_version() {
         "one version per outlet"
     );
     assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 0);
-    assert_eq!(count(&conn, "SELECT count(*) FROM fetches"), 12);
+    assert_eq!(count(&conn, "SELECT sum(checks) FROM documents"), 12);
+    assert_eq!(
+        count(&conn, "SELECT count(*) FROM fetches"),
+        3,
+        "only the checks that stored a version have a row"
+    );
 }
 
 #[tokio::test]
@@ -260,7 +278,7 @@ async fn done_means_two_versions_and_one_change_and_noise_adds_none() {
     let conn = db(&c);
     assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 2);
     assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 1);
-    assert_eq!(outcomes(&conn), ["new", "changed", "unchanged"]);
+    assert_eq!(outcomes(&conn), ["changed", "new", "unchanged"]);
 }
 
 #[test]
@@ -338,7 +356,7 @@ async fn a_consent_wall_or_a_fragment_is_a_failed_extraction_not_text_removed() 
     let conn = db(&c);
     assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 1);
     assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 0);
-    assert_eq!(outcomes(&conn), ["new", "failed", "failed"]);
+    assert_eq!(outcomes(&conn), ["failed", "failed", "new"]);
 }
 
 #[tokio::test]

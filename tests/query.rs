@@ -379,7 +379,7 @@ fn search_finds_versions_with_highlighted_snippets() {
         &[
             "search",
             "--fts",
-            "title : confirms",
+            "confirms AND amazon",
             "--source",
             "harbor-ledger",
         ],
@@ -473,7 +473,9 @@ fn backup_is_a_checked_private_copy_and_never_overwrites() {
     let copy = Connection::open_with_flags(&dest, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let hits: i64 = copy
         .query_row(
-            "SELECT count(*) FROM versions_fts WHERE versions_fts MATCH '\"40 billion\"'",
+            "SELECT count(DISTINCT vs.version_id) FROM sentences_fts
+             JOIN version_sentences vs ON vs.sentence_id = sentences_fts.rowid
+             WHERE sentences_fts MATCH '\"40 billion\"'",
             [],
             |r| r.get(0),
         )
@@ -501,12 +503,12 @@ fn db_check_passes_on_a_sound_database_and_fails_on_a_damaged_index() {
             .unwrap()
             .contains(&Value::from("0005_views"))
     );
-    // Remove a version from the index behind the triggers' back.
+    // Remove a sentence from the index behind the triggers' back.
     Connection::open(&db.database)
         .unwrap()
         .execute_batch(
-            "INSERT INTO versions_fts (versions_fts, rowid, title, text)
-             SELECT 'delete', id, title, text FROM versions WHERE number = 1 LIMIT 1;",
+            "INSERT INTO sentences_fts (sentences_fts, rowid, text)
+             SELECT 'delete', id, text FROM sentences LIMIT 1;",
         )
         .unwrap();
     let o = claimwatch(&db, &["db", "check"]);
@@ -564,7 +566,7 @@ fn retention_releases_old_raw_html_but_keeps_latest_versions_and_all_text() {
 }
 
 #[test]
-fn the_search_index_follows_the_versions_and_is_backfilled_by_the_migration() {
+fn the_search_index_follows_the_sentences_and_is_backfilled_by_the_migration() {
     // A database made before migration 0005: only the first schema.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
@@ -585,30 +587,41 @@ fn the_search_index_follows_the_versions_and_is_backfilled_by_the_migration() {
     }
     let store = claimwatch::store::Store::open(&path).unwrap();
     let conn = store.conn();
+    // Versions found through their sentences and headline.
     let count = |q: &str| -> i64 {
         conn.query_row(
-            "SELECT count(*) FROM versions_fts WHERE versions_fts MATCH ?1",
+            "SELECT count(DISTINCT vs.version_id) FROM sentences_fts
+             JOIN version_sentences vs ON vs.sentence_id = sentences_fts.rowid
+             WHERE sentences_fts MATCH ?1",
             [q],
             |r| r.get(0),
         )
         .unwrap()
     };
     assert_eq!(
-        count("talks"),
-        1,
-        "versions stored before the index are backfilled"
+        (count("talks"), count("old")),
+        (1, 1),
+        "texts and headlines stored before the index are backfilled"
     );
-    conn.execute(
-        "UPDATE versions SET text = 'Amazon has invested $40 billion.' WHERE id = 1",
-        [],
+    // Each distinct sentence is indexed once: a second version with the
+    // same sentence and headline adds nothing to the index.
+    let indexed = |c: &Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM sentences", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = indexed(conn);
+    conn.execute_batch(
+        "INSERT INTO versions (document_id, number, fetched_at, content_hash, title, text, title_id, body)
+         SELECT document_id, 2, fetched_at, 'h2', title, '', title_id, body FROM versions WHERE id = 1;",
     )
     .unwrap();
-    assert_eq!((count("talks"), count("\"40 billion\"")), (0, 1));
-    conn.execute("DELETE FROM versions WHERE id = 1", [])
+    assert_eq!(indexed(conn), before);
+    assert_eq!(count("talks"), 2);
+    conn.execute("DELETE FROM versions WHERE number = 2", [])
         .unwrap();
-    assert_eq!(count("amazon"), 0);
+    assert_eq!(count("talks"), 1);
     conn.execute(
-        "INSERT INTO versions_fts (versions_fts, rank) VALUES ('integrity-check', 1)",
+        "INSERT INTO sentences_fts (sentences_fts, rank) VALUES ('integrity-check', 1)",
         [],
     )
     .unwrap();

@@ -56,7 +56,7 @@ pub fn command(config: &Config, cmd: &DbCommand) -> CmdResult<u8> {
                 match r.search_index_ok {
                     Some(true) => "ok",
                     Some(false) =>
-                        "DAMAGED (rebuild: INSERT INTO versions_fts(versions_fts) VALUES('rebuild'))",
+                        "DAMAGED (rebuild: INSERT INTO sentences_fts(sentences_fts) VALUES('rebuild'))",
                     None => "absent (older schema)",
                 },
                 r.schema_version,

@@ -70,27 +70,7 @@ pub(crate) fn record(
     }
     if let Some(change_id) = change_id {
         for c in &data.changes {
-            let line = ClaimLine::of(c);
-            tx.prepare_cached(
-                "INSERT INTO claim_changes (change_id, document_id, change_kind, significance, kind, old, new, summary, old_text, new_text, claim_key, detail)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(
-                params![
-                    change_id,
-                    document_id,
-                    c.kind.as_str(),
-                    i64::from(c.kind.significance()),
-                    line.kind,
-                    line.old,
-                    line.new,
-                    line.summary,
-                    c.old,
-                    c.new,
-                    c.key,
-                    serde_json::to_string(c).unwrap_or_default()
-                ],
-            )?;
+            record_claim_change(tx, change_id, document_id, c)?;
         }
     }
     for (f, sentence) in &data.facts {
@@ -150,6 +130,137 @@ pub(crate) fn record(
         }
     }
     Ok(())
+}
+
+/// Stores one claim change, referring to its sentences instead of copying
+/// them (migration 0011): a side whose text is a stored sentence is its id,
+/// and the detail keeps only what cannot be derived from the two texts.
+/// The word diff is rendered again on read ([`claim_change_of`]), the key is
+/// the `claim_key` column. A side that is not one stored sentence (a split
+/// or merge joins several) keeps its text.
+fn record_claim_change(
+    tx: &Connection,
+    change_id: i64,
+    document_id: i64,
+    c: &ClaimChange,
+) -> rusqlite::Result<()> {
+    let line = ClaimLine::of(c);
+    let (old_id, new_id) = (
+        sentence_id(tx, c.old.as_deref())?,
+        sentence_id(tx, c.new.as_deref())?,
+    );
+    let mut detail = serde_json::to_value(c).unwrap_or_default();
+    if let Some(d) = detail.as_object_mut() {
+        d.remove("key");
+        // A side is its sentence, its text column, or none.
+        d.remove("old");
+        d.remove("new");
+        if c.word_diff == derived_word_diff(c.old.as_deref(), c.new.as_deref()) {
+            d.remove("word_diff");
+        }
+    }
+    // The report columns hold the sentence itself for these kinds (see
+    // `ClaimLine::of`); the view `claim_change_feed` reads it back.
+    let old_is_sentence = matches!(line.kind.as_str(), "claim" | "reworded");
+    let new_is_sentence = old_is_sentence || line.kind == "moved";
+    let by_ref = |sentence: bool, col: &Option<String>, side: &Option<String>, id: Option<i64>| {
+        if sentence && id.is_some() && col == side {
+            None
+        } else {
+            col.clone()
+        }
+    };
+    tx.prepare_cached(
+        "INSERT INTO claim_changes (change_id, document_id, change_kind, significance, kind, old, new, summary, old_text, new_text, claim_key, detail, old_sentence_id, new_sentence_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        change_id,
+        document_id,
+        c.kind.as_str(),
+        i64::from(c.kind.significance()),
+        line.kind,
+        by_ref(old_is_sentence, &line.old, &c.old, old_id),
+        by_ref(new_is_sentence, &line.new, &c.new, new_id),
+        line.summary,
+        if old_id.is_some() { None } else { c.old.as_deref() },
+        if new_id.is_some() { None } else { c.new.as_deref() },
+        c.key,
+        detail.to_string(),
+        old_id,
+        new_id
+    ])?;
+    Ok(())
+}
+
+/// The id of a stored sentence with exactly this text (one indexed lookup).
+fn sentence_id(tx: &Connection, text: Option<&str>) -> rusqlite::Result<Option<i64>> {
+    let Some(text) = text else { return Ok(None) };
+    let full = blake3::hash(text.as_bytes());
+    tx.prepare_cached("SELECT id FROM sentences WHERE hash = ?1 AND text = ?2")?
+        .query_row(params![&full.as_bytes()[..16], text], |r| r.get(0))
+        .optional()
+}
+
+/// The word diff of a claim change, from its two sides: the claim engine's
+/// (`claims::align`): a removed sentence deleted, an added one inserted, an
+/// edited one word by word.
+fn derived_word_diff(old: Option<&str>, new: Option<&str>) -> Vec<claims::WordSpan> {
+    use claims::{WordSpan, WordSpanKind};
+    match (old, new) {
+        (Some(o), None) => vec![WordSpan {
+            kind: WordSpanKind::Delete,
+            text: o.to_string(),
+        }],
+        (None, Some(n)) => vec![WordSpan {
+            kind: WordSpanKind::Insert,
+            text: n.to_string(),
+        }],
+        (Some(o), Some(n)) => crate::core::compare::word_diff(o, n),
+        (None, None) => Vec::new(),
+    }
+}
+
+/// The report columns `old` and `new` of `claim_changes cc` as they were
+/// worded: the sentence itself where it is stored by reference. The view
+/// `claim_change_feed` (migration 0011) reads them the same way.
+const FEED_OLD: &str =
+    "CASE WHEN cc.kind IN ('claim', 'reworded') THEN coalesce(cc.old, os.text) ELSE cc.old END";
+const FEED_NEW: &str = "CASE WHEN cc.kind IN ('claim', 'reworded', 'moved') THEN coalesce(cc.new, ns.text) ELSE cc.new END";
+
+/// The columns [`claim_change_of`] reads, from `claim_changes cc` with its
+/// sentences `os` and `ns` joined.
+const CLAIM_CHANGE_COLUMNS: &str = "cc.id, cc.detail, coalesce(cc.old_text, os.text),
+     coalesce(cc.new_text, ns.text), cc.claim_key";
+
+/// A stored claim change as the claim engine made it, the sides read back
+/// from their sentences and the word diff rendered again where they were
+/// stored by reference. An error naming the row if the detail does not
+/// parse.
+fn claim_change_of(r: &rusqlite::Row, at: usize) -> rusqlite::Result<ClaimChange> {
+    let id: i64 = r.get(at)?;
+    let detail: String = r.get(at + 1)?;
+    let (old, new): (Option<String>, Option<String>) = (r.get(at + 2)?, r.get(at + 3)?);
+    let key: Option<String> = r.get(at + 4)?;
+    let fault = |e: serde_json::Error| {
+        crate::store::damaged(format!(
+            "claim_changes row {id}: its detail does not parse ({e})"
+        ))
+    };
+    let mut v: serde_json::Value = serde_json::from_str(&detail).map_err(fault)?;
+    if let Some(d) = v.as_object_mut() {
+        d.entry("old").or_insert_with(|| old.clone().into());
+        d.entry("new").or_insert_with(|| new.clone().into());
+        d.entry("key").or_insert_with(|| key.into());
+        if !d.contains_key("word_diff") {
+            let diff = derived_word_diff(old.as_deref(), new.as_deref());
+            d.insert(
+                "word_diff".into(),
+                serde_json::to_value(diff).unwrap_or_default(),
+            );
+        }
+    }
+    serde_json::from_value(v).map_err(fault)
 }
 
 /// A claim's analysis as stored: the claim engine's JSON without its text
@@ -214,27 +325,40 @@ fn join_sentences<'a>(parts: impl Iterator<Item = (bool, &'a str)>) -> String {
     out
 }
 
+/// A version's text as stored sentences: its body (the JSON array of their
+/// ids, negated where a paragraph starts), the ids, and whether they give
+/// back the text byte for byte (the text is then stored as '').
+pub(crate) struct Body {
+    pub json: String,
+    pub ids: Vec<i64>,
+    pub exact: bool,
+}
+
 /// Stores a version's sentences (each once, with its analysis) and returns
-/// its body: the JSON array of their ids, negated where a paragraph starts.
-/// `None` when the sentences do not give back `text` byte for byte (or are
-/// not known): the text is then stored as it is.
+/// its body. When the sentences are not known they are split from `text`
+/// here; `None` only for an empty text.
 pub(crate) fn store_body(
     tx: &Connection,
     text: &str,
     data: &ClaimData,
-) -> rusqlite::Result<Option<(String, Vec<i64>)>> {
-    let sentences = &data.sentences;
-    let starts = |i: usize| i > 0 && sentences[i].paragraph != sentences[i - 1].paragraph;
-    if sentences.is_empty()
-        || join_sentences(
-            sentences
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (starts(i), s.text.as_str())),
-        ) != text
-    {
+) -> rusqlite::Result<Option<Body>> {
+    let split;
+    let sentences = if data.sentences.is_empty() {
+        split = claims::split_sentences(text);
+        &split
+    } else {
+        &data.sentences
+    };
+    if sentences.is_empty() {
         return Ok(None);
     }
+    let starts = |i: usize| i > 0 && sentences[i].paragraph != sentences[i - 1].paragraph;
+    let exact = join_sentences(
+        sentences
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (starts(i), s.text.as_str())),
+    ) == text;
     let analysis_version = data.analysis_version;
     let mut ids = Vec::with_capacity(sentences.len());
     for (i, s) in sentences.iter().enumerate() {
@@ -249,16 +373,74 @@ pub(crate) fn store_body(
         .enumerate()
         .map(|(i, id)| if starts(i) { -id } else { *id })
         .collect();
-    Ok(serde_json::to_string(&signed).ok().map(|b| (b, ids)))
+    Ok(serde_json::to_string(&signed)
+        .ok()
+        .map(|json| Body { json, ids, exact }))
 }
 
-/// A version's text rebuilt from its body (see [`store_body`]).
-pub(crate) fn rebuild_text(conn: &Connection, body: &str) -> rusqlite::Result<String> {
-    let ids: Vec<i64> = serde_json::from_str(body).unwrap_or_default();
+/// Stores a headline as a sentence (once, like every sentence; searched
+/// with them); its id, `None` for no headline.
+pub(crate) fn store_title(tx: &Connection, title: Option<&str>) -> rusqlite::Result<Option<i64>> {
+    match title.map(str::trim) {
+        Some(t) if !t.is_empty() => {
+            store_sentence(tx, t, || NOT_A_CLAIM.to_string(), None).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Migration 0011: every version's headline stored as a sentence, and a
+/// body for search for the versions whose text is kept whole.
+pub(crate) fn convert_search(tx: &Connection) -> rusqlite::Result<()> {
+    let rows: Vec<(i64, Option<String>, String, bool)> = tx
+        .prepare("SELECT id, title, text, body IS NULL FROM versions ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, title, text, no_body) in rows {
+        let title_id = store_title(tx, title.as_deref())?;
+        tx.execute(
+            "UPDATE versions SET title_id = ?2 WHERE id = ?1",
+            params![id, title_id],
+        )?;
+        if no_body
+            && !text.is_empty()
+            && let Some(body) = store_body(tx, &text, &ClaimData::default())?
+        {
+            tx.execute(
+                "UPDATE versions SET body = ?2 WHERE id = ?1",
+                params![id, body.json],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A version's text rebuilt from its body (see [`store_body`]); an error
+/// naming the version when the body does not read back.
+pub(crate) fn rebuild_text(
+    conn: &Connection,
+    version_id: i64,
+    body: &str,
+) -> rusqlite::Result<String> {
+    let fault = |why: String| crate::store::damaged(format!("versions row {version_id}: {why}"));
+    let ids: Vec<i64> = serde_json::from_str(body)
+        .map_err(|e| fault(format!("its body is not a list of sentence ids ({e})")))?;
+    if ids.is_empty() {
+        return Err(fault("its body lists no sentences".into()));
+    }
     let mut stmt = conn.prepare_cached("SELECT text FROM sentences WHERE id = ?1")?;
     let mut texts = Vec::with_capacity(ids.len());
     for id in &ids {
-        texts.push(stmt.query_row([id.abs()], |r| r.get::<_, String>(0))?);
+        let text = stmt
+            .query_row([id.abs()], |r| r.get::<_, String>(0))
+            .optional()?
+            .ok_or_else(|| {
+                fault(format!(
+                    "its body names sentence {}, which is not stored",
+                    id.abs()
+                ))
+            })?;
+        texts.push(text);
     }
     Ok(join_sentences(
         ids.iter().zip(&texts).map(|(id, t)| (*id < 0, t.as_str())),
@@ -280,10 +462,12 @@ fn convert_bodies(tx: &Connection) -> rusqlite::Result<()> {
             sentences: claims::split_sentences(&text),
             ..Default::default()
         };
-        if let Some((body, _)) = store_body(tx, &text, &data)? {
+        if let Some(body) = store_body(tx, &text, &data)?
+            && body.exact
+        {
             tx.execute(
                 "UPDATE versions SET body = ?2, text = '' WHERE id = ?1",
-                params![id, body],
+                params![id, body.json],
             )?;
         }
     }
@@ -428,41 +612,44 @@ pub fn current_conflicts(conn: &Connection) -> rusqlite::Result<Vec<Conflict>> {
 
 /// The claim changes stored with one change, most significant first.
 pub fn changes_of(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ClaimChange>> {
-    let mut st = conn.prepare(
-        "SELECT detail FROM claim_changes WHERE change_id = ?1 ORDER BY significance DESC, id",
-    )?;
-    let rows = st.query_map([change_id], |r| r.get::<_, String>(0))?;
-    Ok(rows
-        .filter_map(|r| r.ok())
-        .filter_map(|d| serde_json::from_str(&d).ok())
-        .collect())
+    let mut st = conn.prepare(&format!(
+        "SELECT {CLAIM_CHANGE_COLUMNS} FROM claim_changes cc
+         LEFT JOIN sentences os ON os.id = cc.old_sentence_id
+         LEFT JOIN sentences ns ON ns.id = cc.new_sentence_id
+         WHERE cc.change_id = ?1 ORDER BY cc.significance DESC, cc.id"
+    ))?;
+    let rows = st.query_map([change_id], |r| claim_change_of(r, 0))?;
+    rows.collect()
 }
 
 /// The claim changes stored with one change as reports show them, most
 /// significant first. Worded from the stored claim change, so the CLI, the
 /// email, the export and the feed word it exactly as the log did.
 pub fn reported_changes(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ReportedClaim>> {
-    let mut st = conn.prepare_cached(
-        "SELECT detail, kind, change_kind, significance, old, new, summary
-         FROM claim_changes WHERE change_id = ?1 ORDER BY significance DESC, id",
-    )?;
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT {CLAIM_CHANGE_COLUMNS}, cc.kind, cc.change_kind, cc.significance,
+                {FEED_OLD}, {FEED_NEW}, cc.summary
+         FROM claim_changes cc
+         LEFT JOIN sentences os ON os.id = cc.old_sentence_id
+         LEFT JOIN sentences ns ON ns.id = cc.new_sentence_id
+         WHERE cc.change_id = ?1 ORDER BY cc.significance DESC, cc.id"
+    ))?;
     let rows = st.query_map([change_id], |r| {
-        let detail: String = r.get(0)?;
-        Ok(match serde_json::from_str::<ClaimChange>(&detail) {
+        Ok(match claim_change_of(r, 0) {
             Ok(c) => ReportedClaim::of(&c),
             // A claim change this claimwatch cannot read (written by a later
             // one) is still reported, from its stored columns.
             Err(_) => {
-                let kind: String = r.get(1)?;
-                let (old, new): (Option<String>, Option<String>) = (r.get(4)?, r.get(5)?);
-                let summary: String = r.get(6)?;
+                let kind: String = r.get(5)?;
+                let (old, new): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
+                let summary: String = r.get(10)?;
                 let label = match (&old, &new) {
                     (Some(o), Some(n)) => format!("{kind} {o} → {n}"),
                     _ => summary.split(": ").next().unwrap_or(&kind).to_string(),
                 };
                 ReportedClaim {
-                    change_kind: r.get(2)?,
-                    significance: u8::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                    change_kind: r.get(6)?,
+                    significance: u8::try_from(r.get::<_, i64>(7)?).unwrap_or(0),
                     summary: if summary.is_empty() {
                         label.clone()
                     } else {
@@ -512,22 +699,32 @@ pub fn conflicts_recorded_with(
 }
 
 /// The fact events of one kind recorded with one version, read back from
-/// their JSON detail (a detail that no longer parses is skipped).
+/// their JSON detail.
 fn fact_events_of<T: serde::de::DeserializeOwned>(
     conn: &Connection,
     kind: &str,
     version_id: i64,
 ) -> rusqlite::Result<Vec<T>> {
     let mut st = conn.prepare_cached(
-        "SELECT detail FROM fact_events WHERE kind = ?1 AND version_id = ?2 ORDER BY id",
+        "SELECT id, detail FROM fact_events WHERE kind = ?1 AND version_id = ?2 ORDER BY id",
     )?;
     let rows = st.query_map(rusqlite::params![kind, version_id], |r| {
-        r.get::<_, String>(0)
+        let (id, detail): (i64, String) = (r.get(0)?, r.get(1)?);
+        parsed("fact_events", id, &detail)
     })?;
-    Ok(rows
-        .filter_map(|r| r.ok())
-        .filter_map(|d| serde_json::from_str(&d).ok())
-        .collect())
+    rows.collect()
+}
+
+/// A row's JSON `detail` read back; an error naming the row if it does not
+/// parse.
+fn parsed<T: serde::de::DeserializeOwned>(
+    table: &str,
+    id: i64,
+    detail: &str,
+) -> rusqlite::Result<T> {
+    serde_json::from_str(detail).map_err(|e| {
+        crate::store::damaged(format!("{table} row {id}: its detail does not parse ({e})"))
+    })
 }
 
 /// One tracked claim, for `claimwatch claims`.

@@ -141,17 +141,19 @@ pub fn check(db: &Path) -> Result<CheckReport, MaintenanceError> {
             |r| r.get(0),
         )
     };
-    let search_index_ok = if has("versions_fts")? {
-        Some(
-            conn.execute(
-                "INSERT INTO versions_fts (versions_fts, rank) VALUES ('integrity-check', 1)",
-                [],
-            )
-            .is_ok(),
-        )
-    } else {
-        None
-    };
+    // The search index of this schema, or of an older one.
+    let mut search_index_ok = None;
+    for index in ["sentences_fts", "versions_fts"] {
+        if search_index_ok.is_none() && has(index)? {
+            search_index_ok = Some(
+                conn.execute(
+                    &format!("INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)"),
+                    [],
+                )
+                .is_ok(),
+            );
+        }
+    }
     let count = |table: &str| -> rusqlite::Result<Option<i64>> {
         if !has(table)? {
             return Ok(None);
@@ -373,9 +375,11 @@ mod tests {
         assert_eq!(s.raw_html(b1).unwrap().unwrap(), b"<p>shared</p>");
         let texts: i64 = s
             .conn()
-            .query_row("SELECT count(*) FROM versions WHERE text <> ''", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT count(*) FROM version_texts WHERE text <> ''",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(texts, 4, "no extracted text is ever removed");
         // Pruning again finds nothing more.

@@ -40,6 +40,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_sentences",
         include_str!("../../migrations/0009_sentences.sql"),
     ),
+    (
+        "0011_checks_and_search",
+        include_str!("../../migrations/0011_checks_and_search.sql"),
+    ),
 ];
 
 /// Where a migration's SQL hands over to [`convert`].
@@ -49,6 +53,7 @@ const CONVERT_MARK: &str = "-- @convert";
 fn convert(tx: &Connection, name: &str) -> rusqlite::Result<()> {
     match name {
         "0009_sentences" => claims::convert_occurrences(tx),
+        "0011_checks_and_search" => claims::convert_search(tx),
         _ => Ok(()),
     }
 }

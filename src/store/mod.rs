@@ -27,7 +27,8 @@ mod write;
 
 pub use migrate::MIGRATIONS;
 pub(crate) use open::create_private_file;
-pub use open::{StoreError, can_write};
+pub(crate) use open::damaged;
+pub use open::{DamagedRow, StoreError, can_write};
 pub use raw::load_raw;
 pub(crate) use raw::reencode_whole;
 pub use read::{DocumentState, LatestVersion, StoredAnalysis};

@@ -40,7 +40,11 @@ pub enum StoreError {
         source: rusqlite::Error,
     },
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
+    /// A stored row that does not read back as it was written: which row,
+    /// and what is wrong with it.
+    #[error("the database is damaged: {0} (`claimwatch db check` checks the whole file)")]
+    Damaged(String),
     #[error("the database task failed: {0}")]
     Task(String),
     #[error("writing a batch of checks failed: {0}")]
@@ -84,6 +88,39 @@ impl Store {
         self.conn.set_prepared_statement_cache_capacity(64);
         Ok(())
     }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(_, _, d) if d.is::<DamagedRow>() => {
+                StoreError::Damaged(d.to_string())
+            }
+            e => StoreError::Sql(e),
+        }
+    }
+}
+
+/// A row that does not read back as written, as an error inside code that
+/// returns `rusqlite::Result`; it becomes [`StoreError::Damaged`].
+#[derive(Debug)]
+pub struct DamagedRow(pub String);
+
+impl std::fmt::Display for DamagedRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DamagedRow {}
+
+/// The error for a damaged row, `what` naming the row and the fault.
+pub(crate) fn damaged(what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        Box::new(DamagedRow(what)),
+    )
 }
 
 /// SQLite says only "unable to open database file" when it cannot write a

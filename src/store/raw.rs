@@ -43,7 +43,8 @@ pub(crate) fn store_raw(tx: &Connection, document_id: i64, body: &[u8]) -> Resul
         .query_row([document_id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let delta = match base {
-        Some((base_id, depth)) if depth + 1 < MAX_DELTA_DEPTH => load_raw(tx, base_id)?
+        // A base that no longer reads back starts a new chain.
+        Some((base_id, depth)) if depth + 1 < MAX_DELTA_DEPTH => readable(load_raw(tx, base_id))?
             .and_then(|dict| compress_raw(body, &dict).ok())
             .filter(|d| d.len() <= body.len() / DELTA_MAX_SHARE)
             .map(|d| (d, base_id, depth + 1)),
@@ -58,6 +59,15 @@ pub(crate) fn store_raw(tx: &Connection, document_id: i64, body: &[u8]) -> Resul
     )?
     .execute(params![sha, body.len() as i64, blob, base_id, depth])?;
     Ok(tx.last_insert_rowid())
+}
+
+/// A page, or `None` when it is damaged; other errors stay errors.
+fn readable(page: Result<Vec<u8>, StoreError>) -> Result<Option<Vec<u8>>, StoreError> {
+    match page {
+        Ok(page) => Ok(Some(page)),
+        Err(StoreError::Damaged(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Compresses `body`, with `prefix` (an earlier page, or nothing) as the
@@ -80,19 +90,36 @@ fn compress_raw(body: &[u8], prefix: &[u8]) -> Result<Vec<u8>, StoreError> {
     Ok(out)
 }
 
-/// Decompresses one frame of `size` bytes written by [`compress_raw`].
-fn decompress_raw(blob: &[u8], size: usize, prefix: &[u8]) -> Result<Vec<u8>, StoreError> {
-    use zstd::zstd_safe::{DCtx, DParameter};
+/// Decompresses one frame of `size` bytes written by [`compress_raw`];
+/// what is wrong with it if it does not give back `size` bytes. The stored
+/// size is checked against the frame before any memory is set aside for it.
+fn decompress_raw(blob: &[u8], size: i64, prefix: &[u8]) -> Result<Vec<u8>, String> {
+    use zstd::zstd_safe::{DCtx, DParameter, get_frame_content_size};
+    let in_frame = get_frame_content_size(blob)
+        .map_err(|_| "its zstd frame is corrupt".to_string())?
+        .ok_or("its zstd frame does not say its size")?;
+    if u64::try_from(size).ok() != Some(in_frame) || in_frame > MAX_PAGE {
+        return Err(format!(
+            "its size column says {size} bytes, its zstd frame {in_frame}"
+        ));
+    }
+    let name = |code| zstd::zstd_safe::get_error_name(code).to_string();
     let mut dx = DCtx::create();
     dx.set_parameter(DParameter::WindowLogMax(WINDOW_LOG_MAX))
-        .map_err(zstd_error)?;
+        .map_err(name)?;
     if !prefix.is_empty() {
-        dx.ref_prefix(prefix).map_err(zstd_error)?;
+        dx.ref_prefix(prefix).map_err(name)?;
     }
-    let mut out = Vec::with_capacity(size);
-    dx.decompress(&mut out, blob).map_err(zstd_error)?;
+    let mut out = Vec::with_capacity(in_frame as usize);
+    dx.decompress(&mut out, blob).map_err(name)?;
+    if out.len() as u64 != in_frame {
+        return Err(format!("it gives {} bytes instead of {size}", out.len()));
+    }
     Ok(out)
 }
+
+/// The largest page the store reads back: one zstd window.
+const MAX_PAGE: u64 = 1 << WINDOW_LOG_MAX;
 
 /// The largest zstd window the store writes or reads (128 MiB).
 const WINDOW_LOG_MAX: u32 = 27;
@@ -107,15 +134,27 @@ fn zstd_error(code: usize) -> StoreError {
 }
 
 /// Reads a raw page back: its chain of deltas down to a page stored whole,
-/// decompressed from the bottom up. `None` if a frame is missing or corrupt.
-pub fn load_raw(conn: &Connection, raw_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
-    let mut chain: Vec<(Vec<u8>, i64)> = Vec::new();
+/// decompressed from the bottom up. [`StoreError::Damaged`], naming the
+/// row, if a frame of the chain is missing or does not decompress.
+pub fn load_raw(conn: &Connection, raw_id: i64) -> Result<Vec<u8>, StoreError> {
+    let damaged = |id: i64, why: String| {
+        let of = if id == raw_id {
+            String::new()
+        } else {
+            format!(" (in the chain of raw page {raw_id})")
+        };
+        StoreError::Damaged(format!("raw_pages row {id}{of}: {why}"))
+    };
+    let mut chain: Vec<(i64, Vec<u8>, i64)> = Vec::new();
     let mut next = Some(raw_id);
     let mut stmt =
         conn.prepare_cached("SELECT zstd, size, base_id FROM raw_pages WHERE id = ?1")?;
     while let Some(id) = next {
         if chain.len() as i64 > MAX_DELTA_DEPTH {
-            return Ok(None); // a cycle or a chain this code never writes
+            return Err(damaged(
+                raw_id,
+                format!("its chain of deltas is longer than {MAX_DELTA_DEPTH} (a cycle?)"),
+            ));
         }
         let Some((blob, size, base)) = stmt
             .query_row([id], |r| {
@@ -123,27 +162,26 @@ pub fn load_raw(conn: &Connection, raw_id: i64) -> Result<Option<Vec<u8>>, Store
             })
             .optional()?
         else {
-            return Ok(None);
+            return Err(damaged(id, "the row is missing".into()));
         };
-        chain.push((blob, size));
+        chain.push((id, blob, size));
         next = base;
     }
     let mut page: Vec<u8> = Vec::new();
-    for (blob, size) in chain.iter().rev() {
-        match decompress_raw(blob, (*size).max(0) as usize, &page) {
-            Ok(p) => page = p,
-            Err(_) => return Ok(None),
-        }
+    for (id, blob, size) in chain.iter().rev() {
+        page = decompress_raw(blob, *size, &page).map_err(|why| damaged(*id, why))?;
     }
-    Ok(Some(page))
+    Ok(page)
 }
 
 /// Stores a raw page whole instead of as a delta, so the pages it was a delta
 /// of may go (the retention policy). Its content is unchanged, so deltas of
 /// it stay valid. False if its chain could not be read.
 pub(crate) fn reencode_whole(conn: &Connection, raw_id: i64) -> Result<bool, StoreError> {
-    let Some(page) = load_raw(conn, raw_id)? else {
-        return Ok(false);
+    let page = match load_raw(conn, raw_id) {
+        Ok(page) => page,
+        Err(StoreError::Damaged(_)) => return Ok(false),
+        Err(e) => return Err(e),
     };
     let blob = compress_raw(&page, &[])?;
     conn.prepare_cached("UPDATE raw_pages SET zstd = ?2, base_id = NULL, depth = 0 WHERE id = ?1")?

@@ -145,7 +145,7 @@ impl Store {
             .optional()?;
         match raw_id.flatten() {
             None => Ok(None),
-            Some(id) => Ok(raw::load_raw(&self.conn, id)?),
+            Some(id) => Ok(Some(raw::load_raw(&self.conn, id)?)),
         }
     }
 }
@@ -184,7 +184,7 @@ pub(super) fn latest_version_with(
         .optional()?;
     Ok(match row {
         Some((mut latest, Some(body))) if with_text && latest.text.is_empty() => {
-            latest.text = claims::rebuild_text(conn, &body)?;
+            latest.text = claims::rebuild_text(conn, latest.id, &body)?;
             Some(latest)
         }
         other => other.map(|(l, _)| l),

@@ -259,39 +259,86 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// The document's last check, and its validators when the check got a
-    /// page.
-    fn touch(&self, v: Option<&Validators>) -> rusqlite::Result<()> {
-        let id = self.rec.document_id;
-        match v {
-            None => self
-                .tx
-                .prepare_cached("UPDATE documents SET last_checked_at = ?2 WHERE id = ?1")?
-                .execute(params![id, self.started])?,
-            Some(v) => self
-                .tx
-                .prepare_cached(
-                    "UPDATE documents SET last_checked_at = ?2, etag = ?3, last_modified = ?4 WHERE id = ?1",
-                )?
-                .execute(params![id, self.started, v.etag, v.last_modified])?,
-        };
+    /// Counts the check on its document (its last check, outcome and
+    /// status; checks since the latest version, 0 when `stored` one), and
+    /// its validators when the check got a page. The document's number of
+    /// checks so far.
+    fn count(&self, outcome: &str, stored: bool, v: Option<&Validators>) -> rusqlite::Result<i64> {
+        let rec = self.rec;
+        self.tx.prepare_cached(COUNT_CHECK)?.query_row(
+            params![
+                rec.document_id,
+                self.started,
+                stored,
+                outcome,
+                rec.http_status,
+                v.is_some(),
+                v.and_then(|v| v.etag.as_deref()),
+                v.and_then(|v| v.last_modified.as_deref())
+            ],
+            |r| r.get(0),
+        )
+    }
+
+    /// A check that gives a row in `fetches`: it stored a version, failed,
+    /// returned to an earlier version or lost a race.
+    fn logged(
+        &self,
+        outcome: &str,
+        reason: Option<&str>,
+        version: Option<i64>,
+        v: Option<&Validators>,
+    ) -> rusqlite::Result<()> {
+        self.fetch(outcome, reason, version)?;
+        self.count(outcome, false, v)?;
         Ok(())
     }
 
-    /// A page whose content is that of the latest version.
-    fn unchanged(&self, validators: &Validators) -> rusqlite::Result<()> {
-        self.fetch("unchanged", None, None)?;
-        self.touch(Some(validators))
+    /// A check that found nothing new (304, or the latest version's
+    /// content): counted on its document, and kept in its slot of the
+    /// recent checks, with no row in `fetches`.
+    fn quiet(&self, outcome: &str, v: Option<&Validators>) -> rusqlite::Result<()> {
+        let n = self.count(outcome, false, v)?;
+        let rec = self.rec;
+        self.tx
+            .prepare_cached(
+                "INSERT OR REPLACE INTO recent_checks
+                     (document_id, slot, started_at, duration_ms, http_status, bytes, outcome)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                rec.document_id,
+                n % RECENT_CHECKS,
+                self.started,
+                rec.duration_ms,
+                rec.http_status,
+                rec.bytes as i64,
+                outcome
+            ])?;
+        Ok(())
     }
 
     /// A version was stored since this check read the document's state:
-    /// what it found is known or outdated. Logged as unchanged, nothing
-    /// else stored.
+    /// what it found is known or outdated. Logged as unchanged (it could
+    /// have stored a version, so it keeps its row), nothing else stored.
     fn discard(&self, validators: &Validators) -> Result<Stored, StoreError> {
-        self.unchanged(validators)?;
+        self.logged("unchanged", None, None, Some(validators))?;
         Ok(Stored::Discarded)
     }
 }
+
+/// How many recent unchanged and not-modified checks each document keeps
+/// (`recent_checks`, migration 0011).
+pub const RECENT_CHECKS: i64 = 4;
+
+/// Counts a check on its document; see [`Writer::count`]. The validators
+/// (?7, ?8) are written when ?6 says the check has them.
+const COUNT_CHECK: &str = "UPDATE documents SET last_checked_at = ?2, checks = checks + 1,
+         checks_since_version = CASE WHEN ?3 THEN 0 ELSE checks_since_version + 1 END,
+         last_outcome = ?4, last_http_status = ?5,
+         etag = CASE WHEN ?6 THEN ?7 ELSE etag END,
+         last_modified = CASE WHEN ?6 THEN ?8 ELSE last_modified END
+     WHERE id = ?1 RETURNING checks";
 
 /// Writes what one check found inside an open transaction or savepoint.
 fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
@@ -302,17 +349,15 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
     };
     match &rec.result {
         CheckResult::NotModified => {
-            w.fetch("not_modified", None, None)?;
-            w.touch(None)?;
+            w.quiet("not_modified", None)?;
             Ok(Stored::NotModified)
         }
         CheckResult::Failed { reason } => {
-            w.fetch("failed", Some(reason), None)?;
-            w.touch(None)?;
+            w.logged("failed", Some(reason), None, None)?;
             Ok(Stored::Failed)
         }
         CheckResult::Unchanged { validators } => {
-            w.unchanged(validators)?;
+            w.quiet("unchanged", Some(validators))?;
             Ok(Stored::Unchanged)
         }
         CheckResult::Returned {
@@ -356,8 +401,12 @@ fn record_returned(
         )?
         .query_row(params![doc, version_id, reason], |r| r.get(0))
         .optional()?;
-    w.fetch("unchanged", Some(reason), Some(version_id))?;
-    w.touch(Some(validators))?;
+    w.logged(
+        "unchanged",
+        Some(reason),
+        Some(version_id),
+        Some(validators),
+    )?;
     Ok(Stored::Returned {
         to,
         latest,
@@ -385,12 +434,9 @@ fn record_changed(
     }
     let number = latest.as_ref().map_or(1, |l| l.number + 1);
     let (version_id, sentence_ids) = insert_version(w, version, number)?;
-    w.fetch(
-        if change.is_some() { "changed" } else { "new" },
-        None,
-        Some(version_id),
-    )?;
-    w.touch(Some(validators))?;
+    let outcome = if change.is_some() { "changed" } else { "new" };
+    w.fetch(outcome, None, Some(version_id))?;
+    w.count(outcome, true, Some(validators))?;
     tx.prepare_cached("UPDATE documents SET last_changed_at = ?2 WHERE id = ?1")?
         .execute(params![doc, w.started])?;
     let change_id = change
@@ -426,13 +472,18 @@ fn insert_version(
     let (tx, doc) = (w.tx, w.rec.document_id);
     let raw_id = raw::store_raw(tx, doc, &version.raw_html)?;
     let a: &Article = &version.article;
-    let (body, sentence_ids) = claims::store_body(tx, &a.text, &version.claims)?.unzip();
-    let text = if body.is_some() { "" } else { a.text.as_str() };
+    let body = claims::store_body(tx, &a.text, &version.claims)?;
+    let title_id = claims::store_title(tx, a.title.as_deref())?;
+    // The text is kept as it is unless its sentences give it back.
+    let text = match &body {
+        Some(b) if b.exact => "",
+        _ => a.text.as_str(),
+    };
     tx.prepare_cached(
         "INSERT INTO versions (document_id, number, fetched_at, content_hash, title, byline,
              published_at, modified_at, canonical_url, language, text, raw_page_id,
-             analysis_version, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             analysis_version, body, title_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         doc,
@@ -448,15 +499,10 @@ fn insert_version(
         text,
         raw_id,
         version.claims.analysis_version,
-        body
+        body.as_ref().map(|b| &b.json),
+        title_id
     ])?;
-    let version_id = tx.last_insert_rowid();
-    if body.is_some() {
-        // Indexed here, with the text in hand (see migration 0009).
-        tx.prepare_cached("INSERT INTO versions_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
-            .execute(params![version_id, a.title, a.text])?;
-    }
-    Ok((version_id, sentence_ids))
+    Ok((tx.last_insert_rowid(), body.map(|b| b.ids)))
 }
 
 /// The change row from the version the check compared against.
@@ -582,10 +628,82 @@ pub(super) mod tests {
         assert_eq!(results[2].as_ref().unwrap(), &Stored::NotModified);
         let count = |sql: &str| -> i64 { s.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
         assert_eq!(count("SELECT count(*) FROM versions"), 1);
-        assert_eq!(count("SELECT count(*) FROM fetches"), 2);
+        assert_eq!(count("SELECT count(*) FROM fetches"), 1);
+        assert_eq!(count("SELECT sum(checks) FROM documents"), 2);
         assert_eq!(
             count("SELECT count(*) FROM fetches WHERE document_id = 9999"),
             0
         );
+    }
+
+    fn count(s: &Store, sql: &str) -> i64 {
+        s.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn unchanged_checks_are_counters_and_a_bounded_recent_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("c.db")).unwrap();
+        let doc = s
+            .ensure_source("a", "http://127.0.0.1/a", Utc::now())
+            .unwrap();
+        let Stored::New { version_id: v1, .. } =
+            s.record(&changed(doc, "h1", "one", None)).unwrap()
+        else {
+            panic!()
+        };
+        let quiet = |k: usize| CheckRecord {
+            http_status: Some(if k.is_multiple_of(2) { 304 } else { 200 }),
+            result: if k.is_multiple_of(2) {
+                CheckResult::NotModified
+            } else {
+                CheckResult::Unchanged {
+                    validators: Validators {
+                        etag: Some(format!("e{k}")),
+                        last_modified: None,
+                    },
+                }
+            },
+            ..changed(doc, "h1", "one", None)
+        };
+        for k in 0..10 {
+            s.record(&quiet(k)).unwrap();
+        }
+        assert_eq!(
+            count(&s, "SELECT count(*) FROM fetches"),
+            1,
+            "only the version's"
+        );
+        assert_eq!(
+            count(&s, "SELECT count(*) FROM recent_checks"),
+            RECENT_CHECKS
+        );
+        let (checks, since, last, status, etag): (i64, i64, String, i64, String) = s
+            .conn()
+            .query_row(
+                "SELECT checks, checks_since_version, last_outcome, last_http_status, etag FROM documents",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!((checks, since), (11, 10));
+        assert_eq!(
+            (last.as_str(), status, etag.as_str()),
+            ("unchanged", 200, "e9")
+        );
+        // A check that could have stored a version keeps its row, and a
+        // version starts the count again.
+        assert_eq!(
+            s.record(&changed(doc, "h1", "one", Some(v1))).unwrap(),
+            Stored::Discarded
+        );
+        s.record(&changed(doc, "h2", "two", Some(v1))).unwrap();
+        assert_eq!(count(&s, "SELECT count(*) FROM fetches"), 3);
+        assert_eq!(count(&s, "SELECT checks_since_version FROM documents"), 0);
+        assert_eq!(
+            count(&s, "SELECT count(*) FROM fetch_log"),
+            3 + RECENT_CHECKS
+        );
+        assert_eq!(count(&s, "SELECT fetches FROM source_status"), 13);
     }
 }

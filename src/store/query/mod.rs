@@ -46,7 +46,17 @@ pub enum QueryError {
     #[error("{0}")]
     Damaged(String),
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for QueryError {
+    fn from(e: rusqlite::Error) -> QueryError {
+        match crate::store::StoreError::from(e) {
+            crate::store::StoreError::Damaged(why) => QueryError::Damaged(why),
+            crate::store::StoreError::Sql(e) => QueryError::Sql(e),
+            other => QueryError::Damaged(other.to_string()),
+        }
+    }
 }
 
 /// A tracked document.
@@ -372,8 +382,8 @@ pub fn raw_html(conn: &Connection, version_id: i64) -> Result<Vec<u8>, QueryErro
         ))
     };
     match crate::store::load_raw(conn, raw_id) {
-        Ok(Some(page)) => Ok(page),
-        Ok(None) => Err(damaged("a frame of its chain is missing or corrupt".into())),
+        Ok(page) => Ok(page),
+        Err(crate::store::StoreError::Damaged(why)) => Err(damaged(why)),
         Err(e) => Err(damaged(e.to_string())),
     }
 }

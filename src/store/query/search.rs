@@ -1,9 +1,13 @@
-//! Full-text search over the headline and text of every version, through
-//! the FTS5 index `versions_fts` (kept in step with `versions` by triggers),
-//! and over claims through `claims_fts`, which indexes each distinct claim
-//! sentence once and reaches versions through `claim_spans`.
+//! Full-text search through `sentences_fts`, which indexes each distinct
+//! sentence and headline once (migration 0011). A version is found through
+//! its sentence list (`versions.body`) and its headline (`title_id`), a
+//! claim through its spans of versions (`claim_spans`); the snippet is from
+//! the matching sentence. A query matches within one sentence or the
+//! headline: a phrase that spans two sentences does not match.
 
-use rusqlite::Connection;
+use std::collections::HashMap;
+
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::QueryError;
@@ -22,7 +26,8 @@ pub enum Syntax {
     /// "$50 billion" but not "$50 ... billion". Punctuation is ignored.
     Phrase,
     /// SQLite FTS5 query syntax: `amazon AND (talks OR reportedly)`,
-    /// `invest*`, `NEAR(amazon openai, 5)`, `title: confirms`.
+    /// `invest*`, `NEAR(amazon openai, 5)`, matched within one sentence or
+    /// the headline.
     Fts,
 }
 
@@ -37,7 +42,7 @@ pub struct SearchRequest<'a> {
     pub source: Option<&'a str>,
     pub limit: usize,
     /// Search the claims (each version's wording of each claim) instead of
-    /// the whole text; the snippet is then from the matching claim.
+    /// every sentence and headline.
     pub claims: bool,
 }
 
@@ -73,73 +78,147 @@ pub fn fts_query(query: &str, syntax: Syntax) -> Result<String, QueryError> {
 /// Matching versions, grouped by document and oldest first within one.
 pub fn search(conn: &Connection, req: &SearchRequest) -> Result<Vec<SearchHit>, QueryError> {
     let q = fts_query(req.query, req.syntax)?;
-    let sql = if req.claims {
-        format!(
-            "SELECT h.source, h.url, h.document_id, h.version_id, h.version, h.is_latest,
-                    h.fetched_at, h.title,
-                    snippet(claims_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 24)
-             FROM claims_fts
-             JOIN claim_spans o ON o.sentence_id = claims_fts.rowid
-             JOIN versions v ON v.document_id = o.document_id
-                            AND v.number BETWEEN o.first_number AND o.last_number
-             JOIN version_history h ON h.version_id = v.id
-             WHERE claims_fts MATCH ?1
-               AND (?2 = 0 OR h.is_latest)
-               AND (?3 IS NULL OR h.source = ?3)
-             ORDER BY h.source, h.url, h.version, o.position
-             LIMIT ?4"
-        )
+    // A claim is shown whole more often than a sentence of the text.
+    let tokens = if req.claims { 24 } else { 16 };
+    let matches = matching_sentences(conn, &q, req.query, tokens)?;
+    if matches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut hits = if req.claims {
+        claim_hits(conn, req, &matches)?
     } else {
-        format!(
-            "SELECT h.source, h.url, h.document_id, h.version_id, h.version, h.is_latest,
-                    h.fetched_at, h.title,
-                    snippet(versions_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 16)
-             FROM versions_fts
-             JOIN version_history h ON h.version_id = versions_fts.rowid
-             WHERE versions_fts MATCH ?1
-               AND (?2 = 0 OR h.is_latest)
-               AND (?3 IS NULL OR h.source = ?3)
-             ORDER BY h.source, h.url, h.version
-             LIMIT ?4"
-        )
+        version_hits(conn, req, &matches)?
     };
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(
-        rusqlite::params![q, req.latest_only, req.source, req.limit as i64],
-        |r| {
-            Ok(SearchHit {
-                source: r.get(0)?,
-                url: r.get(1)?,
-                document_id: r.get(2)?,
-                version_id: r.get(3)?,
-                version: r.get(4)?,
-                latest: r.get(5)?,
-                fetched_at: r.get(6)?,
-                title: r.get(7)?,
-                // One line: snippets often span the text's paragraphs.
-                snippet: currency_inside(
-                    &r.get::<_, String>(8)?
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ),
-            })
-        },
+    hits.sort_by(|a, b| {
+        (&a.0.source, &a.0.url, a.0.version, a.1).cmp(&(&b.0.source, &b.0.url, b.0.version, b.1))
+    });
+    hits.truncate(req.limit);
+    Ok(hits.into_iter().map(|(h, _)| h).collect())
+}
+
+/// The sentences (and headlines) that match, with their snippets.
+fn matching_sentences(
+    conn: &Connection,
+    q: &str,
+    query: &str,
+    tokens: usize,
+) -> Result<HashMap<i64, String>, QueryError> {
+    let sql = format!(
+        "SELECT rowid, snippet(sentences_fts, 0, '{MATCH_START}', '{MATCH_END}', '…', {tokens})
+         FROM sentences_fts WHERE sentences_fts MATCH ?1"
     );
-    let rows = rows.and_then(|it| it.collect::<Result<Vec<_>, _>>());
+    let rows = conn.prepare(&sql).and_then(|mut stmt| {
+        stmt.query_map([q], |r| Ok((r.get(0)?, r.get::<_, String>(1)?)))?
+            .collect::<Result<HashMap<_, _>, _>>()
+    });
     match rows {
-        Ok(rows) => Ok(rows),
+        Ok(rows) => Ok(rows
+            .into_iter()
+            .map(|(id, s)| {
+                let one_line = s.split_whitespace().collect::<Vec<_>>().join(" ");
+                (id, currency_inside(&one_line))
+            })
+            .collect()),
         // FTS5 reports bad query syntax as an ordinary SQL error at run time.
         Err(rusqlite::Error::SqliteFailure(_, Some(msg)))
-            if msg.starts_with("fts5:") || msg.contains("syntax error") =>
+            if msg.starts_with("fts5:")
+                || msg.contains("syntax error")
+                || msg.contains("no such column") =>
         {
             Err(QueryError::BadRequest(format!(
-                "invalid search query {:?}: {msg}",
-                req.query
+                "invalid search query {query:?}: {msg}"
             )))
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The columns of a hit, read from `versions` `v`, `documents` `d` and
+/// `sources` `s`, then whether it is the latest version.
+const HIT_COLUMNS: &str = "s.name, d.url, d.id, v.id, v.number, v.fetched_at, v.title,
+     v.number = (SELECT max(x.number) FROM versions x WHERE x.document_id = v.document_id)";
+
+fn hit(r: &rusqlite::Row, snippet: String) -> rusqlite::Result<SearchHit> {
+    Ok(SearchHit {
+        source: r.get(0)?,
+        url: r.get(1)?,
+        document_id: r.get(2)?,
+        version_id: r.get(3)?,
+        version: r.get(4)?,
+        fetched_at: r.get(5)?,
+        title: r.get(6)?,
+        latest: r.get(7)?,
+        snippet,
+    })
+}
+
+/// Versions whose headline or one of whose sentences matches; the snippet
+/// from the headline, else from the first matching sentence. With the
+/// position of that sentence (-1 for the headline), to order the hits.
+fn version_hits(
+    conn: &Connection,
+    req: &SearchRequest,
+    matches: &HashMap<i64, String>,
+) -> Result<Vec<(SearchHit, i64)>, QueryError> {
+    let sql = format!(
+        "SELECT {HIT_COLUMNS}, v.title_id, v.body
+         FROM versions v JOIN documents d ON d.id = v.document_id JOIN sources s ON s.id = d.source_id
+         WHERE (?1 IS NULL OR s.name = ?1)
+           AND (?2 = 0 OR v.number = (SELECT max(x.number) FROM versions x WHERE x.document_id = v.document_id))"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(params![req.source, req.latest_only])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let title_id: Option<i64> = r.get(8)?;
+        let body: Option<String> = r.get(9)?;
+        let first = match title_id.and_then(|id| matches.get(&id)) {
+            Some(snippet) => Some((snippet, -1)),
+            None => body.as_deref().and_then(|b| first_match(b, matches)),
+        };
+        if let Some((snippet, position)) = first {
+            out.push((hit(r, snippet.clone())?, position));
+        }
+    }
+    Ok(out)
+}
+
+/// The first sentence of a body that matches, and its position. A quick
+/// test on the text first: most bodies name none of the matches.
+fn first_match<'a>(body: &str, matches: &'a HashMap<i64, String>) -> Option<(&'a String, i64)> {
+    body.trim_matches(|c| c == '[' || c == ']')
+        .split(',')
+        .enumerate()
+        .find_map(|(k, id)| {
+            let id: i64 = id.trim().parse().ok()?;
+            matches.get(&id.abs()).map(|s| (s, k as i64))
+        })
+}
+
+/// Versions that carry a matching claim sentence, through its spans.
+fn claim_hits(
+    conn: &Connection,
+    req: &SearchRequest,
+    matches: &HashMap<i64, String>,
+) -> Result<Vec<(SearchHit, i64)>, QueryError> {
+    let sql = format!(
+        "SELECT {HIT_COLUMNS}, o.position
+         FROM claim_spans o
+         JOIN versions v ON v.document_id = o.document_id
+                        AND v.number BETWEEN o.first_number AND o.last_number
+         JOIN documents d ON d.id = v.document_id JOIN sources s ON s.id = d.source_id
+         WHERE o.sentence_id = ?1 AND (?2 IS NULL OR s.name = ?2)
+           AND (?3 = 0 OR v.number = (SELECT max(x.number) FROM versions x WHERE x.document_id = v.document_id))"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut out = Vec::new();
+    for (id, snippet) in matches {
+        let mut rows = stmt.query(params![id, req.source, req.latest_only])?;
+        while let Some(r) = rows.next()? {
+            out.push((hit(r, snippet.clone())?, r.get(8)?));
+        }
+    }
+    Ok(out)
 }
 
 /// Currency signs that belong to the amount after them.
