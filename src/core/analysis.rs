@@ -138,9 +138,15 @@ pub fn analyse(
     let mut changes = Vec::new();
     let mut revisions = Vec::new();
     let diff = previous.map(|p| {
-        let diff =
-            compare::compare_articles(p.title, p.text, article.title.as_deref(), &article.text);
         let old = old.take().unwrap_or_else(|| claims::analyse(p.text, story));
+        // Both texts are split once: the claim analyses' sentences are the
+        // comparison's too, unless a text was cut to the engine's bounds.
+        let title = article.title.as_deref();
+        let diff = if within_bounds(p.text) && within_bounds(&article.text) {
+            compare::compare_sentences(p.title, &old.sentences, title, &analysis.sentences)
+        } else {
+            compare::compare_articles(p.title, p.text, title, &article.text)
+        };
         changes = ranked_changes(&old, &analysis);
         revisions = claims::fact_revisions(&claims::fact_values(&old, story), &facts);
         diff
