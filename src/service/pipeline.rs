@@ -274,15 +274,30 @@ impl Pipeline {
                 let opts = target.extract.clone();
                 let story = self.story.clone();
                 tokio::task::spawn_blocking(move || {
-                    analyse(base, page, &opts, &story, |doc| {
-                        let store = store.lock().unwrap_or_else(|p| p.into_inner());
-                        let Some((latest, stored)) = store.previous_for_analysis(doc)? else {
-                            return Ok(None);
-                        };
-                        let earlier =
-                            store.earlier_versions(doc, latest.number, RECENT_VERSIONS)?;
-                        Ok(Some((latest, stored, earlier)))
-                    })
+                    let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
+                    analyse(
+                        base,
+                        page,
+                        &opts,
+                        &story,
+                        // The latest version's hash alone (one indexed row,
+                        // no text): a page that did not change needs no more.
+                        |doc| {
+                            Ok(lock()
+                                .earlier_versions(doc, i64::MAX, 1)?
+                                .pop()
+                                .map(|e| e.content_hash))
+                        },
+                        |doc| {
+                            let store = lock();
+                            let Some((latest, stored)) = store.previous_for_analysis(doc)? else {
+                                return Ok(None);
+                            };
+                            let earlier =
+                                store.earlier_versions(doc, latest.number, RECENT_VERSIONS)?;
+                            Ok(Some((latest, stored, earlier)))
+                        },
+                    )
                 })
                 .await
                 .map_err(|e| PipelineError::Join(e.to_string()))?
@@ -570,6 +585,7 @@ fn analyse(
     page: Page,
     opts: &ExtractOptions,
     story: &claims::Story,
+    latest_hash: impl FnOnce(i64) -> Result<Option<String>, StoreError>,
     latest: impl FnOnce(
         i64,
     )
@@ -580,6 +596,16 @@ fn analyse(
         bytes: page.body.len() as u64,
         ..base
     };
+    // Extract and hash first: a page whose article is the latest version's
+    // (a 200 that changed only ads, time stamps and counters) is unchanged
+    // before its previous text or claims are read, split or parsed.
+    let extracted = analysis::extract_page(&page.html, Some(page.final_url.as_str()), opts);
+    if latest_hash(base.document_id)?.as_deref() == Some(extracted.content_hash.as_str()) {
+        let result = CheckResult::Unchanged {
+            validators: page.validators,
+        };
+        return Ok(Examined::plain(CheckRecord { result, ..base }));
+    }
     let (latest, stored, earlier) = match latest(base.document_id)? {
         Some((l, s, e)) => (Some(l), Some(s), e),
         None => (None, None, Vec::new()),
@@ -592,13 +618,7 @@ fn analyse(
         claims: stored.as_ref().map(|s| s.claims_json.as_slice()),
         analysis_version: stored.as_ref().and_then(|s| s.analysis_version),
     });
-    let analysis = analysis::analyse(
-        &page.html,
-        Some(page.final_url.as_str()),
-        opts,
-        story,
-        previous,
-    );
+    let analysis = analysis::analyse_extracted(extracted, &page.html, story, previous);
     drop(page.html);
     let content = match analysis {
         Analysis::Refused { reason } => {
