@@ -3,19 +3,26 @@
 //!
 //! ```text
 //! cargo run --release --example e2e_bench -- [--pages 1000] [--changed 0.1]
-//!     [--steady-passes 3] [--change-passes 3] [--history 0]
+//!     [--steady-passes 3] [--change-passes 3] [--noise-passes 0] [--history 0]
 //!     [--concurrency 16] [--seed 1] [--db PATH]
 //! cargo run --release --example e2e_bench -- --dump-page I[@GENERATION]
 //! ```
 //!
 //! The site (`site.rs`) runs in a child process, as nginx would,
 //! so the CPU time measured here (getrusage, RUSAGE_SELF) is claimwatch's
-//! alone. Phases:
+//! alone. Every pass is what `claimwatch check` does: the config file (one
+//! `[[sources]]` per page) is read and validated, and
+//! `service::daemon::check_once` registers the sources and checks them, so
+//! the bench measures the user's entry point, parsed config included.
+//! Phases:
 //!
 //! 1. first pass: every page is new;
 //! 2. steady passes: nothing changed, every page answers 304;
 //! 3. change passes: `--changed` of the articles are edited before each pass;
-//! 4. with `--history K`: K passes that edit every article, then one more
+//! 4. noise passes: the site answers 200 without validators and changes only
+//!    the noise around the article (ads, timestamps, counters, request ids):
+//!    nothing may be reported or stored but the check itself;
+//! 5. with `--history K`: K passes that edit every article, then one more
 //!    steady and change pass, to show that cost does not grow with history.
 //!
 //! For each pass it prints pages/s (wall), CPU ms per page, CPU ms per
@@ -30,9 +37,8 @@ use std::time::{Duration, Instant};
 
 mod site;
 
-use claimwatch::core::extract::ExtractOptions;
 use claimwatch::service::fetch::Fetcher;
-use claimwatch::service::pipeline::{Outcome, Pipeline, Target};
+use claimwatch::service::pipeline::Outcome;
 use claimwatch::store::{Store, Stored};
 use site::BenchSite;
 use tokio_util::sync::CancellationToken;
@@ -43,6 +49,7 @@ struct Args {
     changed: f64,
     steady_passes: usize,
     change_passes: usize,
+    noise_passes: usize,
     history: usize,
     concurrency: usize,
     seed: u64,
@@ -58,6 +65,7 @@ fn parse_args() -> Result<Args, String> {
         changed: 0.1,
         steady_passes: 3,
         change_passes: 3,
+        noise_passes: 0,
         history: 0,
         concurrency: 16,
         seed: 1,
@@ -74,6 +82,7 @@ fn parse_args() -> Result<Args, String> {
             "--changed" => a.changed = val()?.parse().map_err(|e| bad(&e))?,
             "--steady-passes" => a.steady_passes = val()?.parse().map_err(|e| bad(&e))?,
             "--change-passes" => a.change_passes = val()?.parse().map_err(|e| bad(&e))?,
+            "--noise-passes" => a.noise_passes = val()?.parse().map_err(|e| bad(&e))?,
             "--history" => a.history = val()?.parse().map_err(|e| bad(&e))?,
             "--concurrency" => a.concurrency = val()?.parse().map_err(|e| bad(&e))?,
             "--seed" => a.seed = val()?.parse().map_err(|e| bad(&e))?,
@@ -90,7 +99,7 @@ fn parse_args() -> Result<Args, String> {
             "-h" | "--help" => {
                 return Err(
                     "usage: e2e_bench [--pages N] [--changed F] [--steady-passes N] \
-                     [--change-passes N] [--history K] [--concurrency N] [--seed S] [--db PATH]"
+                     [--change-passes N] [--noise-passes N] [--history K] [--concurrency N] [--seed S] [--db PATH]"
                         .into(),
                 );
             }
@@ -166,6 +175,10 @@ struct PassResult {
     new_versions: i64,
     not_modified: usize,
     failed: usize,
+    /// Checks that reported something: a new version, a change or a return.
+    reports: usize,
+    /// Growth of the database file per check.
+    db_per_check: f64,
     raw_per_version: Option<f64>,
     db_per_version: Option<f64>,
     rss_kib: u64,
@@ -185,9 +198,10 @@ impl PassResult {
 }
 
 struct Bench {
-    args: Args,
-    pipeline: Pipeline,
-    targets: Vec<Target>,
+    /// The config file every pass reads, as `claimwatch check` would.
+    config: PathBuf,
+    /// A connection of the bench's own, for the sizes (not measured).
+    store: Arc<Mutex<Store>>,
     base: String,
     server: Child,
     http: Fetcher,
@@ -209,20 +223,30 @@ impl Bench {
         }
     }
 
+    /// Turns the site's validators (and so its 304s) on or off.
+    async fn validators(&mut self, on: bool) {
+        let url = format!("{}/_validators?on={}", self.base, u8::from(on));
+        let url = url::Url::parse(&url).expect("valid URL");
+        match self.http.fetch(&url, &Default::default()).await {
+            Ok(claimwatch::service::fetch::Fetched::Page(_)) => {}
+            other => panic!("validators request failed: {other:?}"),
+        }
+    }
+
     async fn pass(&mut self, phase: &str) -> PassResult {
-        let before = store_stats(self.pipeline.store());
+        let before = store_stats(&self.store);
         let server0 = cpu_time_of(self.server.id());
         let cpu0 = cpu_time();
         let t0 = Instant::now();
-        let outcomes: Vec<Outcome> = self
-            .pipeline
-            .check_all(&self.targets, self.args.concurrency)
+        let config = claimwatch::cli::config::load(&self.config).expect("bench config");
+        let outcomes: Vec<Outcome> = claimwatch::service::daemon::check_once(&config, None)
             .await
             .expect("pass failed");
+        drop(config);
         let wall = t0.elapsed();
         let cpu = cpu_time() - cpu0;
         let server_cpu = cpu_time_of(self.server.id()).saturating_sub(server0);
-        let after = store_stats(self.pipeline.store());
+        let after = store_stats(&self.store);
         let count = |f: fn(&Stored) -> bool| outcomes.iter().filter(|o| f(&o.stored)).count();
         let failed = count(|s| matches!(s, Stored::Failed));
         if failed > 0 {
@@ -243,6 +267,15 @@ impl Bench {
             new_versions,
             not_modified: count(|s| matches!(s, Stored::NotModified)),
             failed,
+            reports: count(|s| {
+                matches!(
+                    s,
+                    Stored::New { .. }
+                        | Stored::Changed { .. }
+                        | Stored::Returned { first: true, .. }
+                )
+            }),
+            db_per_check: (after.db_bytes - before.db_bytes) as f64 / outcomes.len().max(1) as f64,
             raw_per_version: per(after.raw_bytes - before.raw_bytes),
             db_per_version: per(after.db_bytes - before.db_bytes),
             rss_kib: status_kib("VmRSS"),
@@ -327,6 +360,15 @@ fn summary(results: &[PassResult], prefix: &str) {
         opt(m(&|r| r.raw_per_version), 0),
         opt(m(&|r| r.db_per_version), 0),
     );
+    if prefix == "noise" {
+        println!(
+            "{:<14} reports {}, new versions {}, db growth per check {} B",
+            "",
+            rs.iter().map(|r| r.reports).sum::<usize>(),
+            rs.iter().map(|r| r.new_versions).sum::<i64>(),
+            opt(m(&|r| Some(r.db_per_check)), 0),
+        );
+    }
 }
 
 /// The child-process mode: serve the site and print the port.
@@ -384,6 +426,7 @@ async fn run(args: Args) {
     let (server, port) = spawn_server(&args);
     let base = format!("http://127.0.0.1:{port}");
 
+    let config = write_config(tmp.path(), &db, &base, &args);
     let t0 = Instant::now();
     let store = Arc::new(Mutex::new(Store::open(&db).expect("open store")));
     let fetcher = Fetcher::new(
@@ -392,8 +435,6 @@ async fn run(args: Args) {
     )
     .expect("client");
     let startup = t0.elapsed();
-    let pipeline = Pipeline::new(fetcher.clone(), store.clone());
-    let targets = register(&store, &base, args.pages);
     println!(
         "claimwatch e2e bench: {} pages, {:.0}% changed per change pass, concurrency {}, {} cores; store open + client: {:.1} ms",
         args.pages,
@@ -404,9 +445,8 @@ async fn run(args: Args) {
     );
     print_header();
     let mut b = Bench {
-        args: args.clone(),
-        pipeline,
-        targets,
+        config,
+        store,
         base,
         server,
         http: fetcher,
@@ -420,6 +460,13 @@ async fn run(args: Args) {
     for _ in 0..args.change_passes {
         b.edit(args.changed).await;
         b.pass("change").await;
+    }
+    if args.noise_passes > 0 {
+        b.validators(false).await;
+        for _ in 0..args.noise_passes {
+            b.pass("noise").await;
+        }
+        b.validators(true).await;
     }
     if args.history > 0 {
         for _ in 0..args.history {
@@ -438,9 +485,10 @@ async fn run(args: Args) {
     summary(&b.results, "first");
     summary(&b.results, "steady");
     summary(&b.results, "change");
+    summary(&b.results, "noise");
     summary(&b.results, "steady-hist");
     summary(&b.results, "change-hist");
-    let stats = store_stats(b.pipeline.store());
+    let stats = store_stats(&b.store);
     println!(
         "peak RSS {:.1} MB; database {:.1} MB for {} versions; idle CPU over 1 s: {:.2} ms",
         status_kib("VmHWM") as f64 / 1024.0,
@@ -455,24 +503,24 @@ async fn run(args: Args) {
     }
 }
 
-/// Registers one document per page, in one transaction per document (not
-/// measured).
-fn register(store: &Arc<Mutex<Store>>, base: &str, pages: usize) -> Vec<Target> {
-    let mut s = store.lock().unwrap_or_else(|p| p.into_inner());
-    let now = chrono::Utc::now();
-    (0..pages)
-        .map(|i| {
-            let url = url::Url::parse(&format!("{base}{}", BenchSite::path(i))).expect("url");
-            let name = format!("site-{i}");
-            let document_id = s.ensure_source(&name, url.as_str(), now).expect("register");
-            Target {
-                document_id,
-                source: name,
-                url,
-                extract: ExtractOptions::default(),
-            }
-        })
-        .collect()
+/// Writes the config `claimwatch check` would read: one source per page.
+fn write_config(dir: &std::path::Path, db: &std::path::Path, base: &str, args: &Args) -> PathBuf {
+    use std::fmt::Write as _;
+    let mut text = format!(
+        "database = {:?}\nuser_agent = \"claimwatch-bench\"\n\n[fetch]\nconcurrency = {}\n\n[story]\nname = \"bench\"\n",
+        db.display().to_string(),
+        args.concurrency
+    );
+    for i in 0..args.pages {
+        let _ = write!(
+            text,
+            "\n[[sources]]\nname = \"site-{i}\"\nurl = \"{base}{}\"\n",
+            BenchSite::path(i)
+        );
+    }
+    let path = dir.join("bench.toml");
+    std::fs::write(&path, text).expect("write the bench config");
+    path
 }
 
 fn main() {

@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -528,6 +528,9 @@ pub struct BenchSite {
     outlets: Vec<OutletTemplate>,
     generations: Vec<AtomicU32>,
     requests: AtomicU64,
+    /// False: every page answers 200 without ETag or Last-Modified, as a
+    /// site that re-renders every request does (the noise pass).
+    validators: AtomicBool,
 }
 
 impl BenchSite {
@@ -540,6 +543,7 @@ impl BenchSite {
                 .collect(),
             generations: (0..pages).map(|_| AtomicU32::new(0)).collect(),
             requests: AtomicU64::new(0),
+            validators: AtomicBool::new(true),
         }
     }
 
@@ -573,6 +577,11 @@ impl BenchSite {
             self.generations[i].fetch_add(1, Ordering::Relaxed);
         }
         count
+    }
+
+    /// Turns ETag and Last-Modified (and so 304s) on or off.
+    pub fn set_validators(&self, on: bool) {
+        self.validators.store(on, Ordering::Relaxed);
     }
 
     /// Edits page `i` once.
@@ -711,6 +720,10 @@ impl BenchSite {
             let n = self.edit(round, fraction);
             return (200, vec![], n.to_string().into_bytes());
         }
+        if let Some(rest) = path.strip_prefix("/_validators?on=") {
+            self.set_validators(rest != "0");
+            return (200, vec![], b"ok".to_vec());
+        }
         let Some(i) = path
             .strip_prefix("/a/")
             .and_then(|s| s.parse::<usize>().ok())
@@ -718,6 +731,10 @@ impl BenchSite {
         else {
             return (404, vec![], b"not found".to_vec());
         };
+        let noise = || self.requests.fetch_add(1, Ordering::Relaxed);
+        if !self.validators.load(Ordering::Relaxed) {
+            return (200, Vec::new(), self.render(i, noise()).into_bytes());
+        }
         let etag = self.etag(i);
         let headers = vec![
             ("ETag".to_string(), etag.clone()),
@@ -726,8 +743,7 @@ impl BenchSite {
         if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
             return (304, headers, Vec::new());
         }
-        let noise = self.requests.fetch_add(1, Ordering::Relaxed);
-        (200, headers, self.render(i, noise).into_bytes())
+        (200, headers, self.render(i, noise()).into_bytes())
     }
 }
 
@@ -889,5 +905,19 @@ mod tests {
         site.edit(0, 1.0);
         assert_eq!(site.respond("/a/1", Some(&etag)).0, 200);
         assert_eq!(site.respond("/a/9", None).0, 404);
+    }
+
+    #[test]
+    fn without_validators_every_request_is_a_fresh_200() {
+        let site = BenchSite::new(2, 1);
+        let etag = site.etag(1);
+        assert_eq!(site.respond("/_validators?on=0", None).0, 200);
+        let (status, headers, a) = site.respond("/a/1", Some(&etag));
+        assert_eq!(status, 200);
+        assert!(headers.is_empty());
+        let (_, _, b) = site.respond("/a/1", Some(&etag));
+        assert_ne!(a, b, "only the noise differs");
+        site.respond("/_validators?on=1", None);
+        assert_eq!(site.respond("/a/1", Some(&etag)).0, 304);
     }
 }

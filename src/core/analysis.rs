@@ -106,6 +106,26 @@ pub fn claim_changes(old: &str, new: &str, story: &Story) -> Vec<ClaimChange> {
     ranked_changes(&claims::analyse(old, story), &claims::analyse(new, story))
 }
 
+/// A page's article and its content hash: all a check needs to know
+/// whether the page is its latest version again, before anything else of
+/// that version is read or analysed.
+#[derive(Debug)]
+pub struct Extracted {
+    pub article: Article,
+    pub content_hash: String,
+}
+
+/// Extracts a page's article and hashes it (no sentence splitting, no
+/// claims).
+pub fn extract_page(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Extracted {
+    let article = extract::extract(html, url, opts);
+    let content_hash = content_hash(&article);
+    Extracted {
+        article,
+        content_hash,
+    }
+}
+
 /// Extracts a page, checks that the extraction is an article, finds its
 /// claims, and compares both with the previous version.
 pub fn analyse(
@@ -115,16 +135,29 @@ pub fn analyse(
     story: &Story,
     previous: Option<Previous<'_>>,
 ) -> Analysis {
-    let article = extract::extract(html, url, opts);
+    analyse_extracted(extract_page(html, url, opts), html, story, previous)
+}
+
+/// [`analyse`] for a page already extracted by [`extract_page`]. A page
+/// whose hash is the latest version's is `Unchanged` before anything else
+/// is looked at: its text was accepted as an article when it was stored.
+pub fn analyse_extracted(
+    Extracted {
+        article,
+        content_hash: hash,
+    }: Extracted,
+    html: &str,
+    story: &Story,
+    previous: Option<Previous<'_>>,
+) -> Analysis {
+    if previous.is_some_and(|p| p.content_hash == hash) {
+        return Analysis::Unchanged;
+    }
     let previous_chars = previous.map(|p| p.text.chars().count());
     if let Err(failure) = extract::assess(&article, html, previous_chars) {
         return Analysis::Refused {
             reason: format!("extraction failed: {failure}"),
         };
-    }
-    let hash = content_hash(&article);
-    if previous.is_some_and(|p| p.content_hash == hash) {
-        return Analysis::Unchanged;
     }
     if let Some(e) = previous.and_then(|p| p.earlier.iter().find(|e| e.content_hash == hash)) {
         return Analysis::Returns { to: e.clone() };
@@ -138,9 +171,15 @@ pub fn analyse(
     let mut changes = Vec::new();
     let mut revisions = Vec::new();
     let diff = previous.map(|p| {
-        let diff =
-            compare::compare_articles(p.title, p.text, article.title.as_deref(), &article.text);
         let old = old.take().unwrap_or_else(|| claims::analyse(p.text, story));
+        // Both texts are split once: the claim analyses' sentences are the
+        // comparison's too, unless a text was cut to the engine's bounds.
+        let title = article.title.as_deref();
+        let diff = if within_bounds(p.text) && within_bounds(&article.text) {
+            compare::compare_sentences(p.title, &old.sentences, title, &analysis.sentences)
+        } else {
+            compare::compare_articles(p.title, p.text, title, &article.text)
+        };
         changes = ranked_changes(&old, &analysis);
         revisions = claims::fact_revisions(&claims::fact_values(&old, story), &facts);
         diff

@@ -2,21 +2,27 @@
 //!
 //! Pure code: two texts in, a [`TextDiff`] out. The diff is sentence-level
 //! (sentences keep their paragraph number) with word-level changes inside each
-//! replaced sentence. Every diff runs under a deadline; a diff that hit it is
-//! marked `approximate` and its summary says so, because `similar` silently
-//! degrades to "everything replaced" when it gives up, and that must never
-//! read as a total rewrite.
-
-use std::time::{Duration, Instant};
+//! replaced sentence.
+//!
+//! Every diff runs under a budget of work counted from its input, never
+//! from the clock, so the same two versions always give the same diff. A
+//! diff whose exact form would cost more than its budget is computed
+//! coarsely (a changed run is shown as removed and added rather than
+//! aligned item by item) and marked `approximate`; its summary says so,
+//! because that must never read as a total rewrite.
 
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp as SimOp};
 
-use crate::core::sentences::split_sentences;
+use crate::core::sentences::{Sentence, split_sentences};
 use crate::core::stamp::is_stamp;
 
-/// How long one comparison may take before its result is approximate.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(2);
+/// The work one comparison may do, in cells of the edit graphs it explores:
+/// aligning a changed run of `a` old and `b` new items (sentences, or the
+/// words of a sentence pair) costs at most about `(a + b)²` steps of the
+/// diff algorithm, and that is what is counted. Ordinary articles use a few
+/// hundred thousand; the budget only stops pathological pages.
+pub const DEFAULT_BUDGET: u64 = 50_000_000;
 
 /// Two sentences whose words overlap less than this are shown as one removed
 /// and one added sentence rather than as one edited sentence.
@@ -92,8 +98,8 @@ pub struct TextDiff {
     pub title: Option<TitleChange>,
     pub edits: Vec<Edit>,
     pub stats: DiffStats,
-    /// True when the comparison hit its deadline: the edits are correct but
-    /// may be coarser than the real change.
+    /// True when the comparison hit its work budget: the edits are correct
+    /// but may be coarser than the real change.
     pub approximate: bool,
 }
 
@@ -143,7 +149,7 @@ impl TextDiff {
             out = format!("{headline}; {out}");
         }
         if self.approximate {
-            out.push_str(" [approximate: comparison hit its time limit]");
+            out.push_str(" [approximate: comparison hit its work limit]");
         }
         out
     }
@@ -160,35 +166,160 @@ pub fn compare_articles(
     new_title: Option<&str>,
     new_text: &str,
 ) -> TextDiff {
-    let mut diff = compare(old_text, new_text);
+    compare_sentences(
+        old_title,
+        &split_sentences(old_text),
+        new_title,
+        &split_sentences(new_text),
+    )
+}
+
+/// Compares two article texts with the default budget.
+pub fn compare(old: &str, new: &str) -> TextDiff {
+    compare_with_budget(old, new, DEFAULT_BUDGET)
+}
+
+/// Compares two article texts doing at most `budget` units of work (see
+/// [`DEFAULT_BUDGET`]); beyond it the diff is coarser and `approximate`.
+pub fn compare_with_budget(old: &str, new: &str, budget: u64) -> TextDiff {
+    compare_split(
+        &split_sentences(old),
+        &split_sentences(new),
+        &mut Budget::new(budget),
+    )
+}
+
+/// Compares two articles already split into sentences (as
+/// [`split_sentences`] gives them), so a caller that has the sentences does
+/// not split the texts again.
+pub fn compare_sentences(
+    old_title: Option<&str>,
+    old: &[Sentence],
+    new_title: Option<&str>,
+    new: &[Sentence],
+) -> TextDiff {
+    let mut budget = Budget::new(DEFAULT_BUDGET);
+    let mut diff = compare_split(old, new, &mut budget);
     if old_title != new_title {
+        let (words, exact) = word_diff_within(
+            old_title.unwrap_or(""),
+            new_title.unwrap_or(""),
+            &mut budget,
+        );
+        diff.approximate |= !exact;
         diff.title = Some(TitleChange {
             old: old_title.map(str::to_string),
             new: new_title.map(str::to_string),
-            words: word_diff(old_title.unwrap_or(""), new_title.unwrap_or("")),
+            words,
         });
     }
     diff
 }
 
-/// Compares two article texts with the default deadline.
-pub fn compare(old: &str, new: &str) -> TextDiff {
-    compare_with_timeout(old, new, DEFAULT_TIMEOUT)
+/// Work left to a comparison. Counting, not timing: the same inputs always
+/// spend the same amount and give the same diff.
+struct Budget {
+    left: u64,
 }
 
-/// Compares two article texts; the diff is approximate if it takes longer
-/// than `timeout`.
-pub fn compare_with_timeout(old: &str, new: &str, timeout: Duration) -> TextDiff {
-    let started = Instant::now();
-    let deadline = started + timeout;
-    let old_s = split_sentences(old);
-    let new_s = split_sentences(new);
+impl Budget {
+    fn new(units: u64) -> Budget {
+        Budget { left: units }
+    }
+
+    /// Spends `cost` if that much is left; false (and nothing spent) if not.
+    fn spend(&mut self, cost: u64) -> bool {
+        match self.left.checked_sub(cost) {
+            Some(left) => {
+                self.left = left;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The lengths of the common prefix and suffix of two slices (not
+/// overlapping).
+fn common_ends<T: PartialEq>(a: &[T], b: &[T]) -> (usize, usize) {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    (prefix, suffix)
+}
+
+/// What aligning the changed middle of `a` and `b` may cost: the common
+/// ends are matched in one linear walk, the rest in at most about
+/// `(middle of a + middle of b)²` steps.
+fn alignment_cost<T: PartialEq>(a: &[T], b: &[T]) -> u64 {
+    let (prefix, suffix) = common_ends(a, b);
+    let middle = (a.len() + b.len() - 2 * (prefix + suffix)) as u64;
+    (a.len() + b.len()) as u64 + middle.saturating_mul(middle)
+}
+
+/// The diff operations of `a` against `b`: exact when the budget allows,
+/// else the common ends as equal and the middle as one replaced run.
+fn diff_ops<T: PartialEq + std::hash::Hash + Eq + Ord>(
+    alg: Algorithm,
+    a: &[T],
+    b: &[T],
+    budget: &mut Budget,
+) -> (Vec<SimOp>, bool) {
+    if budget.spend(alignment_cost(a, b)) {
+        return (similar::capture_diff_slices(alg, a, b), true);
+    }
+    let (prefix, suffix) = common_ends(a, b);
+    let mut ops = Vec::with_capacity(3);
+    if prefix > 0 {
+        ops.push(SimOp::Equal {
+            old_index: 0,
+            new_index: 0,
+            len: prefix,
+        });
+    }
+    let (old_len, new_len) = (a.len() - prefix - suffix, b.len() - prefix - suffix);
+    match (old_len, new_len) {
+        (0, 0) => {}
+        (_, 0) => ops.push(SimOp::Delete {
+            old_index: prefix,
+            old_len,
+            new_index: prefix,
+        }),
+        (0, _) => ops.push(SimOp::Insert {
+            old_index: prefix,
+            new_index: prefix,
+            new_len,
+        }),
+        _ => ops.push(SimOp::Replace {
+            old_index: prefix,
+            old_len,
+            new_index: prefix,
+            new_len,
+        }),
+    }
+    if suffix > 0 {
+        ops.push(SimOp::Equal {
+            old_index: a.len() - suffix,
+            new_index: b.len() - suffix,
+            len: suffix,
+        });
+    }
+    (ops, false)
+}
+
+fn compare_split(old_s: &[Sentence], new_s: &[Sentence], budget: &mut Budget) -> TextDiff {
     let old_t: Vec<&str> = old_s.iter().map(|s| s.text.as_str()).collect();
     let new_t: Vec<&str> = new_s.iter().map(|s| s.text.as_str()).collect();
-    let ops =
-        similar::capture_diff_slices_deadline(Algorithm::Patience, &old_t, &new_t, Some(deadline));
+    let (ops, exact) = diff_ops(Algorithm::Patience, &old_t, &new_t, budget);
 
-    let mut diff = TextDiff::default();
+    let mut diff = TextDiff {
+        approximate: !exact,
+        ..TextDiff::default()
+    };
     for op in ops {
         match op {
             SimOp::Equal { .. } => {}
@@ -218,7 +349,8 @@ pub fn compare_with_timeout(old: &str, new: &str, timeout: Duration) -> TextDiff
                 let mut paired = 0;
                 for k in 0..pairs {
                     let (i, j) = (old_index + k, new_index + k);
-                    let words = word_diff_deadline(&old_s[i].text, &new_s[j].text, deadline);
+                    let (words, exact) = word_diff_within(&old_s[i].text, &new_s[j].text, budget);
+                    diff.approximate |= !exact;
                     if similarity(&words) < MIN_EDIT_SIMILARITY {
                         break;
                     }
@@ -251,7 +383,6 @@ pub fn compare_with_timeout(old: &str, new: &str, timeout: Duration) -> TextDiff
             }
         }
     }
-    diff.approximate = started.elapsed() >= timeout;
     diff
 }
 
@@ -338,15 +469,18 @@ fn similarity(words: &[WordSpan]) -> f32 {
 }
 
 /// Word-level diff of two sentences: runs of equal, deleted and inserted
-/// words (whitespace stays attached to the run it follows).
+/// words (whitespace stays attached to the run it follows), under the
+/// default budget.
 pub fn word_diff(old: &str, new: &str) -> Vec<WordSpan> {
-    word_diff_deadline(old, new, Instant::now() + DEFAULT_TIMEOUT)
+    word_diff_within(old, new, &mut Budget::new(DEFAULT_BUDGET)).0
 }
 
-fn word_diff_deadline(old: &str, new: &str, deadline: Instant) -> Vec<WordSpan> {
+/// [`word_diff`] spending from `budget`; false when it was too small and
+/// the changed middle is one deleted and one inserted run.
+fn word_diff_within(old: &str, new: &str, budget: &mut Budget) -> (Vec<WordSpan>, bool) {
     let a = tokens(old);
     let b = tokens(new);
-    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, &a, &b, Some(deadline));
+    let (ops, exact) = diff_ops(Algorithm::Myers, &a, &b, budget);
     let mut spans: Vec<WordSpan> = Vec::new();
     let mut push = |kind: SpanKind, toks: &[&str]| {
         let text: String = toks.concat();
@@ -380,7 +514,7 @@ fn word_diff_deadline(old: &str, new: &str, deadline: Instant) -> Vec<WordSpan> 
             }
         }
     }
-    tidy_spaces(spans)
+    (tidy_spaces(spans), exact)
 }
 
 /// Splits text into words, each carrying the whitespace that follows it.
@@ -521,17 +655,83 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_diff_that_hits_its_deadline_is_marked_approximate() {
-        let old: String = (0..3000)
+    fn shuffled_texts() -> (String, String) {
+        let old: String = (0..600)
             .map(|i| format!("Sentence number {i} here. "))
             .collect();
-        let new: String = (0..3000)
+        let new: String = (0..600)
             .map(|i| format!("Sentence number {} here. ", i * 7))
             .collect();
-        let d = compare_with_timeout(&old, &new, Duration::ZERO);
+        (old, new)
+    }
+
+    #[test]
+    fn a_diff_over_its_budget_is_coarse_and_marked_approximate() {
+        let (old, new) = shuffled_texts();
+        let d = compare_with_budget(&old, &new, 1_000);
         assert!(d.approximate);
-        assert!(d.summary().contains("approximate"));
+        assert!(d.summary().contains("approximate"), "{}", d.summary());
+        // Coarse, never wrong: every sentence of the old text is accounted
+        // for as unchanged (the common start), edited or removed.
+        let exact = compare_with_budget(&old, &new, u64::MAX);
+        assert!(!exact.approximate);
+        assert_ne!(d, exact);
+    }
+
+    #[test]
+    fn the_same_two_texts_always_give_the_same_diff() {
+        // The budget counts work from the input, so neither the machine's
+        // load nor repetition changes the result or the approximate flag.
+        let (old, new) = shuffled_texts();
+        for budget in [1_000, 200_000, DEFAULT_BUDGET] {
+            let first = compare_with_budget(&old, &new, budget);
+            for _ in 0..3 {
+                assert_eq!(compare_with_budget(&old, &new, budget), first);
+            }
+        }
+        let d = compare(&old, &new);
+        assert!(
+            !d.approximate,
+            "an ordinary long text fits the default budget"
+        );
+        assert_eq!(d, compare(&old, &new));
+    }
+
+    #[test]
+    fn a_word_diff_over_its_budget_keeps_the_common_ends() {
+        let old = "Amazon will invest $50 billion in OpenAI over years.";
+        let new = "Amazon will invest $40 billion in OpenAI over years.";
+        let (words, exact) = word_diff_within(old, new, &mut Budget::new(10));
+        assert!(!exact);
+        assert_eq!(
+            render_inline(&words),
+            "Amazon will invest [-$50-]{+$40+} billion in OpenAI over years."
+        );
+        let (words, exact) = word_diff_within(
+            "one two three four",
+            "four three two one",
+            &mut Budget::new(0),
+        );
+        assert!(!exact);
+        assert_eq!(
+            render_inline(&words),
+            "[-one two three four-]{+four three two one+}"
+        );
+    }
+
+    #[test]
+    fn presplit_sentences_give_the_same_diff_as_texts() {
+        let old = "Amazon will invest $50 billion. OpenAI agreed.\n\nMore later.";
+        let new = "Amazon will invest $40 billion. OpenAI agreed.\n\nMore later. And more.";
+        assert_eq!(
+            compare_sentences(
+                Some("A"),
+                &split_sentences(old),
+                Some("B"),
+                &split_sentences(new)
+            ),
+            compare_articles(Some("A"), old, Some("B"), new)
+        );
     }
 
     #[test]

@@ -280,14 +280,16 @@ impl Ctx {
     ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>>
     + Send
     + 'static {
-        let (store, key, clock) = (self.store.clone(), key.to_string(), self.clock.clone());
+        let (pipeline, key, clock) = (self.pipeline.clone(), key.to_string(), self.clock.clone());
         move |due, interval| {
-            let (store, key, now) = (store.clone(), key.clone(), clock.now());
+            let (pipeline, key, now) = (pipeline.clone(), key.clone(), clock.now());
             Box::pin(async move {
-                with_conn(&store, "storing a schedule", move |c| {
-                    crate::store::schedule::save(c, &key, due, interval, now)
-                })
-                .await;
+                let saved = pipeline
+                    .write(move |c| crate::store::schedule::save(c, &key, due, interval, now))
+                    .await;
+                if let Err(e) = saved {
+                    tracing::error!(error = %e, "database: storing a schedule failed");
+                }
             })
         }
     }
@@ -300,11 +302,21 @@ impl Ctx {
             self.clock.now(),
         );
         let reason = failure.clone();
-        let report = with_conn(&self.store, "recording a failure streak", move |c| {
-            crate::store::schedule::record_run(c, &k, reason.as_deref(), threshold, now)
-        })
-        .await
-        .flatten();
+        // Through the pipeline's writer: the streaks of many checks share a
+        // transaction with their due times instead of one commit each.
+        let report = match self
+            .pipeline
+            .write(move |c| {
+                crate::store::schedule::record_run(c, &k, reason.as_deref(), threshold, now)
+            })
+            .await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "database: recording a failure streak failed");
+                None
+            }
+        };
         let failure = failure.as_deref();
         match &report {
             Some(StreakReport::Failing { failures }) => tracing::warn!(
@@ -345,9 +357,12 @@ impl Ctx {
             let job = |_due| {
                 let (this, target, key) = (this.clone(), target.clone(), key.clone());
                 async move {
+                    // Boxed: a waiting schedule then holds a pointer, not
+                    // the state of a whole check (fetch, analysis, store).
+                    let check = Box::pin(this.check(&key, &target));
                     tokio::select! {
                         _ = this.hard.cancelled() => RunOutcome::Failed,
-                        o = this.check(&key, &target) => o,
+                        o = check => o,
                     }
                 }
             };
@@ -522,6 +537,7 @@ fn context(
     );
     let pipeline = Pipeline::new(fetcher, store.clone())
         .with_politeness(polite.clone())
+        .with_concurrency(config.fetch.concurrency)
         .with_story(config.story.claims());
     // Discovered URLs are fetched by a client that refuses non-public
     // addresses (unless `fetch.allow_private_addresses`), sharing the
@@ -530,6 +546,7 @@ fn context(
     let guarded = polite.with_fetcher(guarded_fetcher.clone());
     let discovered = Pipeline::new(guarded_fetcher, store.clone())
         .with_politeness(guarded.clone())
+        .with_concurrency(config.fetch.concurrency)
         .with_story(config.story.claims());
     let discovery = Discovery::new(polite, store.clone()).with_article_fetcher(guarded);
     Ok(Ctx {

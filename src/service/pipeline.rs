@@ -59,6 +59,16 @@ pub struct Pipeline {
     polite: Option<crate::service::politeness::Polite>,
     /// The story's entities and facts, for the claim engine.
     story: Arc<claims::Story>,
+    /// The writer's queue (see [`write_batches`]): every clone of a
+    /// pipeline hands its records, validator reads and small writes to one
+    /// task, which does whatever has queued up under one lock and in one
+    /// transaction, on a blocking thread. Started on first use (inside the
+    /// runtime); it ends when the last clone is dropped.
+    writer: Arc<std::sync::OnceLock<mpsc::Sender<Job>>>,
+    /// Checks in flight through [`Pipeline::check`], from before the fetch
+    /// until the record is stored: a fixed budget, however many schedules
+    /// fall due at once, so fetched pages never pile up waiting for a core.
+    in_flight: Arc<Semaphore>,
 }
 
 impl Pipeline {
@@ -71,7 +81,16 @@ impl Pipeline {
             analyses: Arc::new(Semaphore::new(cores)),
             polite: None,
             story: Arc::new(claims::Story::default()),
+            writer: Arc::default(),
+            in_flight: Arc::new(Semaphore::new(in_flight_budget(DEFAULT_CONCURRENCY))),
         }
+    }
+
+    /// Lets at most `in_flight_budget(concurrency)` checks through
+    /// [`Pipeline::check`] at once (the daemon sets its fetch concurrency).
+    pub fn with_concurrency(mut self, concurrency: usize) -> Pipeline {
+        self.in_flight = Arc::new(Semaphore::new(in_flight_budget(concurrency)));
+        self
     }
 
     /// Finds claims with this story's entities and facts from now on.
@@ -130,38 +149,30 @@ impl Pipeline {
     ) -> Result<Vec<Outcome>, PipelineError> {
         let ids: Vec<i64> = targets.iter().map(|t| t.document_id).collect();
         let validators = self.blocking(move |s| s.validators(&ids)).await?;
-        let (queue, rx) = mpsc::channel::<Queued>(WRITE_QUEUE);
-        let store = self.store.clone();
-        let writer = tokio::task::spawn_blocking(move || write_batches(&store, rx));
         let concurrency = concurrency.max(1);
         let permits = Arc::new(Semaphore::new(concurrency));
         // Tasks are spawned as earlier ones finish, not all at once: a
         // spawned task holds memory until it is joined, and a pass may cover
         // tens of thousands of documents. The slack lets fetching go on
         // while checks wait for their batch to commit.
-        let max_tasks = concurrency * 2 + WRITE_QUEUE;
-        let mut work = targets.iter().cloned().zip(validators).enumerate();
+        let max_tasks = in_flight_budget(concurrency);
+        let mut work = targets.iter().zip(validators).enumerate();
         let mut set = JoinSet::new();
         let mut results: Vec<Option<Outcome>> = vec![None; targets.len()];
         let mut first_err = None;
-        let mut queue = Some(queue);
         loop {
             while set.len() < max_tasks {
                 let Some((i, (t, v))) = work.next() else {
-                    // Every check has its sender: the writer stops when
-                    // the last one is done.
-                    queue = None;
                     break;
                 };
-                let Some(q) = queue.as_ref() else { break };
-                let (this, permits, q) = (self.clone(), permits.clone(), q.clone());
+                let (this, permits, t) = (self.clone(), permits.clone(), t.clone());
                 set.spawn(async move {
                     let permit = permits.acquire_owned().await;
                     let examined = this.examine(&t, &v).await;
                     // The next fetch may start while this one waits for its batch.
                     drop(permit);
                     let result = match examined {
-                        Ok(x) => this.store_queued(&t, x, &q).await,
+                        Ok(x) => this.store_queued(&t, x).await,
                         Err(e) => Err(e),
                     };
                     (i, result)
@@ -180,33 +191,53 @@ impl Pipeline {
                 }
             }
         }
-        drop(queue);
-        if let Err(e) = writer.await {
-            first_err.get_or_insert(PipelineError::Join(e.to_string()));
-        }
         match first_err {
             Some(e) => Err(e),
             None => Ok(results.into_iter().flatten().collect()),
         }
     }
 
-    /// Checks one document and records the result in one transaction.
+    /// Checks one document and records the result: the writer stores it
+    /// with whatever other checks queued meanwhile, in one transaction, and
+    /// the outcome is returned once that committed. At most the pipeline's
+    /// in-flight budget of checks run at once; the others wait before
+    /// fetching, holding nothing.
     pub async fn check(&self, target: &Target) -> Result<Outcome, PipelineError> {
-        let doc = target.document_id;
-        let validators = self
-            .blocking(move |s| s.validators(&[doc]))
-            .await?
-            .pop()
-            .unwrap_or_default();
-        let Examined { rec, report } = self.examine(target, &validators).await?;
-        let info = RecordInfo::of(&rec);
-        let (stored, conflicts) = self
-            .blocking(move |store| {
-                let stored = store.record(&rec)?;
-                Ok((stored, conflicts_of(store, &stored)?))
-            })
+        let _slot = self.in_flight.acquire().await;
+        let (reply, validators) = oneshot::channel();
+        self.queue(Job::Validators(target.document_id, reply))
             .await?;
-        Ok(finish(target, info, stored, report, conflicts))
+        let validators = validators.await.map_err(|_| writer_stopped())??;
+        let examined = self.examine(target, &validators).await?;
+        self.store_queued(target, examined).await
+    }
+
+    /// Runs `f` on the writer thread, in the transaction that follows the
+    /// records of its batch: small writes of many checks (a schedule's next
+    /// due time, its failure streak) share one commit instead of one each.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, PipelineError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let (reply, result) = oneshot::channel();
+        self.queue(Job::Write(Box::new(move |conn| {
+            let _ = reply.send(f(conn));
+        })))
+        .await?;
+        Ok(result
+            .await
+            .map_err(|_| writer_stopped())?
+            .map_err(StoreError::from)?)
+    }
+
+    async fn queue(&self, job: Job) -> Result<(), PipelineError> {
+        let writer = self.writer.get_or_init(|| {
+            let (tx, rx) = mpsc::channel::<Job>(WRITE_QUEUE);
+            tokio::spawn(write_batches(self.store.clone(), rx));
+            tx
+        });
+        writer.send(job).await.map_err(|_| writer_stopped())
     }
 
     /// Fetches a document and, when a page came back, extracts and compares
@@ -243,15 +274,30 @@ impl Pipeline {
                 let opts = target.extract.clone();
                 let story = self.story.clone();
                 tokio::task::spawn_blocking(move || {
-                    analyse(base, page, &opts, &story, |doc| {
-                        let store = store.lock().unwrap_or_else(|p| p.into_inner());
-                        let Some((latest, stored)) = store.previous_for_analysis(doc)? else {
-                            return Ok(None);
-                        };
-                        let earlier =
-                            store.earlier_versions(doc, latest.number, RECENT_VERSIONS)?;
-                        Ok(Some((latest, stored, earlier)))
-                    })
+                    let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
+                    analyse(
+                        base,
+                        page,
+                        &opts,
+                        &story,
+                        // The latest version's hash alone (one indexed row,
+                        // no text): a page that did not change needs no more.
+                        |doc| {
+                            Ok(lock()
+                                .earlier_versions(doc, i64::MAX, 1)?
+                                .pop()
+                                .map(|e| e.content_hash))
+                        },
+                        |doc| {
+                            let store = lock();
+                            let Some((latest, stored)) = store.previous_for_analysis(doc)? else {
+                                return Ok(None);
+                            };
+                            let earlier =
+                                store.earlier_versions(doc, latest.number, RECENT_VERSIONS)?;
+                            Ok(Some((latest, stored, earlier)))
+                        },
+                    )
                 })
                 .await
                 .map_err(|e| PipelineError::Join(e.to_string()))?
@@ -265,17 +311,11 @@ impl Pipeline {
         &self,
         target: &Target,
         Examined { rec, report }: Examined,
-        queue: &mpsc::Sender<Queued>,
     ) -> Result<Outcome, PipelineError> {
         let info = RecordInfo::of(&rec);
         let (reply, stored) = oneshot::channel();
-        queue
-            .send((rec, reply))
-            .await
-            .map_err(|_| PipelineError::Join("the batch writer stopped".into()))?;
-        let stored = stored
-            .await
-            .map_err(|_| PipelineError::Join("the batch writer stopped".into()))??;
+        self.queue(Job::Record(rec, reply)).await?;
+        let stored = stored.await.map_err(|_| writer_stopped())??;
         let conflicts = match stored {
             Stored::New { .. } | Stored::Changed { .. } => {
                 self.blocking(move |store| conflicts_of(store, &stored))
@@ -375,12 +415,35 @@ fn conflicts_of(store: &Store, stored: &Stored) -> Result<Vec<Conflict>, StoreEr
     })
 }
 
-/// A record waiting for the batch writer, and where to send its result.
-type Queued = (CheckRecord, oneshot::Sender<Result<Stored, StoreError>>);
+/// Work for the writer thread.
+enum Job {
+    /// A check's record, and where to send what was stored.
+    Record(CheckRecord, oneshot::Sender<Result<Stored, StoreError>>),
+    /// A document's stored validators, read under the writer's lock with
+    /// the rest of its batch (one blocking hop fewer per check).
+    Validators(i64, oneshot::Sender<Result<Validators, StoreError>>),
+    /// A small write of the caller's, run after the batch's records in one
+    /// more transaction; it sends its own result.
+    Write(Box<dyn FnOnce(&rusqlite::Connection) + Send>),
+}
 
-/// At most this many records wait for the writer; fetches pause when it is
+fn writer_stopped() -> PipelineError {
+    PipelineError::Join("the batch writer stopped".into())
+}
+
+/// At most this many jobs wait for the writer; fetches pause when it is
 /// full, which bounds memory (each record holds a raw page).
 const WRITE_QUEUE: usize = 16;
+
+/// The fetch concurrency when none is configured.
+const DEFAULT_CONCURRENCY: usize = 8;
+
+/// How many checks may be in flight for a fetch concurrency: fetching goes
+/// on while up to `concurrency` checks wait for the writer, plus what its
+/// queue holds. Each holds at most one page.
+fn in_flight_budget(concurrency: usize) -> usize {
+    concurrency.max(1) * 2 + WRITE_QUEUE
+}
 
 /// How many versions before the latest a page may return to and be
 /// recognised as alternating (a headline A/B test) rather than changed.
@@ -389,11 +452,15 @@ const RECENT_VERSIONS: usize = 8;
 /// At most this many records are stored in one transaction.
 const MAX_BATCH: usize = 256;
 
-/// Stores queued records in batches until every sender is gone: whatever
+/// Does the queued jobs in batches until every sender is gone: whatever
 /// queued up while the previous batch was being written goes into the next
 /// transaction, so batches grow with load and stay small when it is light.
-fn write_batches(store: &Mutex<Store>, mut rx: mpsc::Receiver<Queued>) {
-    while let Some(first) = rx.blocking_recv() {
+/// The records of a batch are one transaction ([`Store::record_batch`]);
+/// the small writes after them ([`Pipeline::write`]) one more, so a crash
+/// between the two loses only those (a schedule's due time: the check runs
+/// again soon, and finds what it stored).
+async fn write_batches(store: Arc<Mutex<Store>>, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -401,15 +468,55 @@ fn write_batches(store: &Mutex<Store>, mut rx: mpsc::Receiver<Queued>) {
                 Err(_) => break,
             }
         }
-        let (recs, replies): (Vec<CheckRecord>, Vec<_>) = batch.into_iter().unzip();
-        let results = store
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .record_batch(&recs);
+        let store = store.clone();
+        // A failed batch has answered nobody: its senders see the writer stop.
+        let _ = tokio::task::spawn_blocking(move || write_batch(&store, batch)).await;
+    }
+}
+
+/// Does one batch of jobs under one lock.
+fn write_batch(store: &Mutex<Store>, batch: Vec<Job>) {
+    let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+    let (mut recs, mut replies, mut writes) = (Vec::new(), Vec::new(), Vec::new());
+    for job in batch {
+        match job {
+            Job::Record(rec, reply) => {
+                recs.push(rec);
+                replies.push(reply);
+            }
+            Job::Validators(doc, reply) => {
+                let v = store
+                    .validators(&[doc])
+                    .map(|mut v| v.pop().unwrap_or_default());
+                let _ = reply.send(v);
+            }
+            Job::Write(f) => writes.push(f),
+        }
+    }
+    if !recs.is_empty() {
+        let results = store.record_batch(&recs);
         drop(recs);
         for (result, reply) in results.into_iter().zip(replies) {
             // The check may have been cancelled; its record is stored anyway.
             let _ = reply.send(result);
+        }
+    }
+    if !writes.is_empty() {
+        let mut writes = Some(writes);
+        if let Ok(tx) = store
+            .conn_mut()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        {
+            for f in writes.take().into_iter().flatten() {
+                f(&tx);
+            }
+            if let Err(e) = tx.commit() {
+                tracing::error!(error = %e, "database: storing schedule state failed");
+            }
+        }
+        // Without a transaction each write commits on its own.
+        for f in writes.into_iter().flatten() {
+            f(store.conn());
         }
     }
 }
@@ -478,6 +585,7 @@ fn analyse(
     page: Page,
     opts: &ExtractOptions,
     story: &claims::Story,
+    latest_hash: impl FnOnce(i64) -> Result<Option<String>, StoreError>,
     latest: impl FnOnce(
         i64,
     )
@@ -488,6 +596,16 @@ fn analyse(
         bytes: page.body.len() as u64,
         ..base
     };
+    // Extract and hash first: a page whose article is the latest version's
+    // (a 200 that changed only ads, time stamps and counters) is unchanged
+    // before its previous text or claims are read, split or parsed.
+    let extracted = analysis::extract_page(&page.html, Some(page.final_url.as_str()), opts);
+    if latest_hash(base.document_id)?.as_deref() == Some(extracted.content_hash.as_str()) {
+        let result = CheckResult::Unchanged {
+            validators: page.validators,
+        };
+        return Ok(Examined::plain(CheckRecord { result, ..base }));
+    }
     let (latest, stored, earlier) = match latest(base.document_id)? {
         Some((l, s, e)) => (Some(l), Some(s), e),
         None => (None, None, Vec::new()),
@@ -500,13 +618,7 @@ fn analyse(
         claims: stored.as_ref().map(|s| s.claims_json.as_slice()),
         analysis_version: stored.as_ref().and_then(|s| s.analysis_version),
     });
-    let analysis = analysis::analyse(
-        &page.html,
-        Some(page.final_url.as_str()),
-        opts,
-        story,
-        previous,
-    );
+    let analysis = analysis::analyse_extracted(extracted, &page.html, story, previous);
     drop(page.html);
     let content = match analysis {
         Analysis::Refused { reason } => {
