@@ -245,3 +245,73 @@ fn huge_single_line_page() {
     let a = extract(&html, None, &ExtractOptions::default());
     assert!(a.text.len() > 40 * 1024 * 1024);
 }
+
+// One small page of our own per failure class found on the development
+// pages (never a copied page): each test fails without the fix for its class.
+
+fn class_page(name: &str) -> Article {
+    let html = fixture(&format!("classes/{name}.html"));
+    extract(&html, None, &ExtractOptions::default())
+}
+
+/// Class names are matched by whole word, but a state word inside a compound
+/// name describes a part: `field--label-hidden` hides the field's label, and
+/// the body of the article is in that field.
+#[test]
+fn class_a_state_word_inside_a_compound_class_name_does_not_hide_the_body() {
+    let a = class_page("label-hidden");
+    assert!(
+        a.text.starts_with("Der Stadtrat hat am Dienstagabend"),
+        "{}",
+        a.text
+    );
+    assert!(a.text.contains("Nachtragshaushalt"), "{}", a.text);
+    assert!(!a.text.contains("Meistgelesen"), "{}", a.text);
+}
+
+/// A `<form>` that holds prose is content, not a control: shops put the
+/// product description inside the order form, ASP.NET sites wrap the whole
+/// page in one. The labels of the controls are never text.
+#[test]
+fn class_an_article_inside_a_form_is_kept_and_labels_are_not_text() {
+    let a = class_page("form-wrapped");
+    assert!(
+        a.text.starts_with("The harbour bridge reopened"),
+        "{}",
+        a.text
+    );
+    assert_eq!(a.text.split("\n\n").count(), 4, "{}", a.text);
+    assert!(!a.text.contains("Rate this story"), "{}", a.text);
+    assert!(!a.text.contains("Search the site"), "{}", a.text);
+    assert!(!a.text.contains("Your email address"), "{}", a.text);
+}
+
+/// Ruby annotations (furigana) are the reading of the text printed above it,
+/// not text of their own: "市（し）は" reads "市は".
+#[test]
+fn class_ruby_annotations_are_not_part_of_the_text() {
+    let a = class_page("ruby");
+    assert!(
+        a.text
+            .starts_with("市は、川に新しい橋ができたと発表しました。工事は三年かかりました。"),
+        "{}",
+        a.text
+    );
+    assert!(!a.text.contains('（'), "{}", a.text);
+}
+
+/// A short dense box (many commas in two lines) can outscore an article
+/// written as a list; when the best candidate is short and another scores
+/// nearly as well with several times the text, the longer one is the body.
+#[test]
+fn class_a_short_dense_box_does_not_beat_a_longer_article() {
+    let a = class_page("short-box-outscores-list");
+    assert!(
+        a.text
+            .contains("Ein externer Vertrieb kostet kein Fixgehalt"),
+        "{}",
+        a.text
+    );
+    assert!(a.text.contains("Muttersprachler"), "{}", a.text);
+    assert!(!a.text.contains("Ton, Bild, Ort"), "{}", a.text);
+}

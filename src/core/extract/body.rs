@@ -148,11 +148,29 @@ static UNLIKELY_PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Words of [`UNLIKELY_WORDS`] that say what state an element is in, not
+/// what it is. They name the element only as a whole class token (`hidden`,
+/// `is-hidden`); inside a compound name they describe a part of it
+/// (`field--label-hidden`: the field's label is hidden, the field is shown).
+const STATE_WORDS: &[&str] = &["hidden", "offscreen"];
+
+/// Words after which a boilerplate word describes what an element has or
+/// lacks, not what it is (`has-sidebar`, `no-comments`, `with-ads`).
+const ABOUT_WORDS: &[&str] = &["has", "no", "with", "without"];
+
 fn unlikely_name(class_id: &str) -> bool {
-    class_id
-        .split(|c: char| !c.is_alphanumeric())
-        .any(|w| UNLIKELY_WORDS.contains(&w))
-        || UNLIKELY_PHRASES.is_match(class_id)
+    class_id.split_whitespace().any(|token| {
+        let words: Vec<&str> = token
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.iter().enumerate().any(|(k, w)| {
+            if !UNLIKELY_WORDS.contains(w) || (k > 0 && ABOUT_WORDS.contains(&words[k - 1])) {
+                return false;
+            }
+            !STATE_WORDS.contains(w) || words.len() == 1 || (k == 1 && words[0].len() <= 2)
+        })
+    }) || UNLIKELY_PHRASES.is_match(class_id)
 }
 
 /// Class or id names that lower a container's score.
@@ -209,6 +227,9 @@ fn class_weight(class_id: &str) -> f64 {
     w
 }
 
+/// Prose characters from which a `<form>` is content, not controls.
+const FORM_PROSE: usize = 300;
+
 /// Marks which elements to leave out: boilerplate by tag or name. A
 /// boilerplate-looking element that holds most of the page's prose is kept:
 /// class names lie (a "right-rail" wrapper around a whole story), prose less so.
@@ -240,6 +261,9 @@ pub fn skip_mask(flat: &Flat, heuristics: bool) -> Vec<bool> {
             && e.parent != usize::MAX
             && is_boilerplate(e.tag, &e.class_id, &e.hints)
             && (prose[i] as f64) < total * 0.5
+            // A form is controls (search, login, comment boxes) unless it
+            // holds prose: shops and ASP.NET pages wrap the whole page in one.
+            && (e.tag != Tag::Form || prose[i] < FORM_PROSE)
         {
             skip[i] = true;
         }
@@ -439,6 +463,39 @@ impl Sums {
 /// ("READ MORE: ...", lists of related stories), not prose.
 const MAX_BLOCK_LINK_DENSITY: f64 = 0.5;
 
+/// A best candidate with less text than this may be a box, a teaser or a
+/// banner that outscored the article (scores are capped per paragraph, so a
+/// few dense paragraphs score like many).
+const SHORT_BODY: usize = 600;
+
+/// When the best candidate is short, the next best candidate that scores
+/// nearly as well and holds several times its text is the article: the
+/// scores favour a dense box, the reader sees the long text.
+fn fuller_candidate(
+    flat: &Flat,
+    sums: &Sums,
+    cands: &[usize],
+    score: &[f64],
+    best: usize,
+) -> usize {
+    let text = |c: usize| sums.chars[c] as f64 * (1.0 - sums.link_density(c));
+    if sums.chars[best] >= SHORT_BODY {
+        return best;
+    }
+    cands
+        .iter()
+        .take(10)
+        .copied()
+        .find(|&c| {
+            score[c] >= score[best] * 0.6
+                && text(c) >= text(best) * 3.0
+                && flat
+                    .el(c)
+                    .is_some_and(|e| e.tag != Tag::Body && e.parent != usize::MAX)
+        })
+        .unwrap_or(best)
+}
+
 /// The blocks that make up the article body, in document order.
 pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
     let n = flat.items.len();
@@ -485,9 +542,10 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
         score[c] *= 1.0 - sums.link_density(c);
     }
     cands.sort_by(|a, b| score[*b].total_cmp(&score[*a]));
-    let Some(&first) = cands.first() else {
+    let Some(&best) = cands.first() else {
         return (0..blocks.len()).collect();
     };
+    let first = fuller_candidate(flat, &sums, &cands, &score, best);
     let mut top = first;
     let top_score = score[top];
 
@@ -500,7 +558,7 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
         .copied()
         .filter(|&c| score[c] >= top_score * 0.75)
         .collect();
-    if strong.len() >= 2 {
+    if strong.len() >= 2 && first == best {
         for anc in flat.ancestors(top) {
             let end = flat.el(anc).map(|e| e.end).unwrap_or(0);
             let inside = strong.iter().filter(|&&c| c > anc && c < end).count();

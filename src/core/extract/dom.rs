@@ -90,7 +90,12 @@ impl Tag {
             // Never article text: code, styling, embedded documents and widgets.
             "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object"
             | "embed" | "canvas" | "select" | "option" | "button" | "input" | "textarea"
-            | "head" | "title" | "meta" | "link" | "base" | "map" | "dialog-polyfill" => {
+            | "head" | "title" | "meta" | "link" | "base" | "map" | "dialog-polyfill"
+            // Ruby annotations: the reading of the base text (furigana,
+            // pinyin), printed small above it; the base text is the text.
+            | "rt" | "rp"
+            // A form control's caption.
+            | "label" => {
                 return None;
             }
             _ => Tag::Inline,

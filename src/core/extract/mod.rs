@@ -106,9 +106,7 @@ pub struct Article {
 /// Extracts the article from `html`. `url` is the page's address, used to
 /// resolve relative links such as the canonical URL.
 pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Article {
-    let html = prep::strip_noise(html);
-    let html = prep::limit_depth(&html, prep::MAX_DEPTH);
-    let mut doc = Html::parse_document(&html);
+    let mut doc = prep::parse_document(html, prep::MAX_DEPTH);
     let meta = meta::metadata(&doc, url);
     let mut warnings = Vec::new();
 
