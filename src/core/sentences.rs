@@ -315,6 +315,15 @@ fn ends_sentence(word: &str, next: Option<&str>) -> bool {
         && stem
             .split('.')
             .all(|p| p.chars().count() <= 2 && p.chars().all(char::is_alphabetic));
+    // A day written as an ordinal before its month, in German, Finnish,
+    // Danish, Norwegian and more: "3. März 2025", "6. joulukuuta".
+    if (1..=2).contains(&stem.len())
+        && stem.bytes().all(|b| b.is_ascii_digit())
+        && calendar::month_in_text(next_core.trim_end_matches(|c: char| !c.is_alphanumeric()))
+            .is_some()
+    {
+        return false;
+    }
     if initialism || maybe_end(lower.trim_end_matches('.')) {
         if nc.is_ascii_digit() {
             // "Jan. 5", "Inc. 2024"? a month before a day is far more common.
