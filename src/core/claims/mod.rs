@@ -18,6 +18,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use lexicon::calendar;
+
 pub mod align;
 pub mod certainty;
 pub mod detect;
@@ -241,13 +243,6 @@ const KEY_STOPWORDS: &[&str] = &[
     "sources",
     "source",
     "statement",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "expected",
     "talks",
 ];
@@ -288,6 +283,9 @@ pub fn claim_key(text: &str, f: &Facets, story: &Story) -> String {
             .filter(|w| w.len() > 2)
             .map(|w| w.to_lowercase())
             .filter(|w| !KEY_STOPWORDS.contains(&w.as_str()))
+            // Weekdays (the calendar lexicon's): "said on Monday" and "said
+            // on Tuesday" are the same claim.
+            .filter(|w| !calendar::weekday(w).is_some_and(|d| !d.abbreviation))
             .filter(|w| !ents.iter().any(|e| e.split(' ').any(|p| p == w)))
             .map(|w| w.chars().take(5).collect())
             .collect();
