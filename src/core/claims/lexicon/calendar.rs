@@ -163,6 +163,7 @@ const FULL: &[(&str, u32)] = &[
     // Turkish
     ("ocak", 1),
     ("şubat", 2),
+    ("mart", 3),
     ("nisan", 4),
     ("mayıs", 5),
     ("haziran", 6),
