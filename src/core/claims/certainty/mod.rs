@@ -24,6 +24,8 @@
 
 pub mod lexicon;
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use lexicon::{BE, CUES, Class, Context, Cue};
@@ -50,13 +52,14 @@ impl Certainty {
     }
 }
 
-/// A word of the sentence, lower-cased, with whether it was capitalised.
-struct W {
-    lower: String,
+/// A word of the sentence, lower-cased (borrowed when it already is), with
+/// whether it was capitalised.
+struct W<'a> {
+    lower: Cow<'a, str>,
     cap: bool,
 }
 
-fn words(text: &str) -> Vec<W> {
+fn words(text: &str) -> Vec<W<'_>> {
     let mut out = Vec::new();
     for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}')) {
         let w = raw.trim_matches(['\'', '\u{2019}']);
@@ -64,18 +67,23 @@ fn words(text: &str) -> Vec<W> {
             continue;
         }
         let cap = w.chars().next().is_some_and(char::is_uppercase);
-        let lower = w.to_lowercase().replace('\u{2019}', "'");
+        let lower: Cow<'_, str> = if w.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'') {
+            Cow::Borrowed(w)
+        } else {
+            Cow::Owned(w.to_lowercase().replace('\u{2019}', "'"))
+        };
         // "it's", "that's", "there's": the pronoun and "is", so frames
         // read the same either way.
         if let Some(p) = lower.strip_suffix("'s")
             && matches!(p, "it" | "that" | "there")
         {
+            let p = p.to_string();
             out.push(W {
-                lower: p.to_string(),
+                lower: Cow::Owned(p),
                 cap,
             });
             out.push(W {
-                lower: "is".to_string(),
+                lower: Cow::Borrowed("is"),
                 cap: false,
             });
             continue;
@@ -200,8 +208,8 @@ const DENIED_THINGS: &[&str] = &[
 
 /// Frames that put "could" in the past, an ability then: "when I was
 /// young", "back then", "at the time", "years ago", "used to".
-fn past_frame(ws: &[W]) -> bool {
-    let get = |k: usize| ws.get(k).map(|w| w.lower.as_str()).unwrap_or("");
+fn past_frame(ws: &[W<'_>]) -> bool {
+    let get = |k: usize| ws.get(k).map(|w| &*w.lower).unwrap_or("");
     (0..ws.len()).any(|i| {
         let (a, b, c) = (get(i), get(i + 1), get(i + 2));
         (a == "when" && (matches!(b, "was" | "were") || matches!(c, "was" | "were")))
@@ -216,12 +224,12 @@ fn past_frame(ws: &[W]) -> bool {
 }
 
 /// The word at `k`, lower case ("" past either end).
-fn at(ws: &[W], k: usize) -> &str {
-    ws.get(k).map(|w| w.lower.as_str()).unwrap_or("")
+fn at<'a>(ws: &'a [W<'_>], k: usize) -> &'a str {
+    ws.get(k).map(|w| &*w.lower).unwrap_or("")
 }
 
 /// Does the cue at words `i..end` hold in its context?
-fn context_holds(ws: &[W], i: usize, end: usize, cue: &Cue, past: bool) -> bool {
+fn context_holds(ws: &[W<'_>], i: usize, end: usize, cue: &Cue, past: bool) -> bool {
     let prev = if i > 0 { at(ws, i - 1) } else { "" };
     let next = at(ws, end);
     let be_before = BE.contains(&prev) || prev.ends_with("'s");
@@ -240,8 +248,7 @@ fn context_holds(ws: &[W], i: usize, end: usize, cue: &Cue, past: bool) -> bool 
             }
             // Nouns: "the will of", "military might", "a can of" (but
             // "this may", "that could": pronouns before a modal).
-            if matches!(w.lower.as_str(), "will" | "might" | "can" | "must")
-                && NOUN_BEFORE.contains(&prev)
+            if matches!(&*w.lower, "will" | "might" | "can" | "must") && NOUN_BEFORE.contains(&prev)
             {
                 return false;
             }
@@ -272,7 +279,7 @@ fn context_holds(ws: &[W], i: usize, end: usize, cue: &Cue, past: bool) -> bool 
 }
 
 /// Does `cue` match the words from `i`?
-fn matches_at(ws: &[W], i: usize, cue: &Cue) -> bool {
+fn matches_at(ws: &[W<'_>], i: usize, cue: &Cue) -> bool {
     cue.words.iter().enumerate().all(|(k, p)| {
         let w = at(ws, i + k);
         if *p == "BE" { BE.contains(&w) } else { w == *p }
@@ -285,7 +292,7 @@ pub fn scan(text: &str) -> Vec<(&'static str, Class)> {
     let mut out: Vec<(&'static str, Class)> = Vec::new();
     let mut past_cache: Option<bool> = None;
     for i in 0..ws.len() {
-        let lw = ws[i].lower.as_str();
+        let lw: &str = &ws[i].lower;
         // Contractions: "won't", "didn't", "can't", "it'll".
         if let Some(stem) = lw.strip_suffix("n't") {
             out.push(("negation", Class::NegationClause));
