@@ -289,6 +289,45 @@ fn amounts_table() {
 }
 
 #[test]
+fn amounts_are_the_quantity_scanners_money() {
+    // One recogniser: every currency the scanner knows, lakh and crore,
+    // and never a currency taken for dollars.
+    let cases: &[(&str, &str, f64, &str)] = &[
+        (
+            "The state spent Rs 5 crore on it.",
+            "INR",
+            5e7,
+            "INR 50 million",
+        ),
+        ("It cost 2 lakh rupees.", "INR", 2e5, "INR 200,000"),
+        (
+            "The fine was CHF 12 million.",
+            "CHF",
+            12e6,
+            "CHF 12 million",
+        ),
+        ("It raised S$40 million.", "SGD", 40e6, "SGD 40 million"),
+        ("It paid 3 billion yuan.", "CNY", 3e9, "CNY 3 billion"),
+    ];
+    for (text, cur, value, display) in cases {
+        let a = facets::amounts(text);
+        assert_eq!(a.len(), 1, "{text:?}: {a:?}");
+        assert_eq!(a[0].currency, *cur, "{text:?}");
+        assert!((a[0].value - value).abs() < 1e-3 * value, "{text:?}");
+        assert_eq!(a[0].display(), *display, "{text:?}");
+        let q: Vec<Quantity> = quantities(text)
+            .into_iter()
+            .filter(|q| q.kind == QuantityKind::Money)
+            .collect();
+        assert_eq!(q.len(), 1, "{text:?}");
+        assert_eq!(q[0].unit, *cur, "{text:?}");
+        // The detector's amount feature is the same recogniser's.
+        let d = score_sentence(text);
+        assert!(d.reasons.iter().any(|r| r == "amount"), "{text:?}: {d:?}");
+    }
+}
+
+#[test]
 fn percentages_table() {
     let cases: &[(&str, f64, &str)] = &[
         ("Shares rose 3.5%.", 3.5, "3.5%"),

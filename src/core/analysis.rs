@@ -214,7 +214,7 @@ pub fn analyse_extracted(
 /// what `claims` finds in a sentence changes (new facets, a new detector):
 /// stored analyses of another version are then computed again, once, instead
 /// of being read back.
-pub const ANALYSIS_VERSION: u32 = 1;
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// The analysis version stored with every version's claims: the engine's
 /// [`ANALYSIS_VERSION`] and a fingerprint of the story (its entities,

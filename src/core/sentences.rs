@@ -17,6 +17,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::core::claims::lexicon::calendar;
+
 /// One sentence of an article's text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sentence {
@@ -40,11 +42,16 @@ const TITLES: &[&str] = &[
 ];
 
 /// Abbreviations that may also end a sentence (company suffixes,
-/// initialisms, months, "etc.").
+/// initialisms, "etc."); months' abbreviations, in every language, are the
+/// calendar lexicon's ([`calendar::is_month_abbreviation`]).
 const MAYBE_END: &[&str] = &[
-    "inc", "corp", "co", "ltd", "llc", "plc", "bros", "jr", "sr", "etc", "al", "jan", "feb", "mar",
-    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "a.m", "p.m",
+    "inc", "corp", "co", "ltd", "llc", "plc", "bros", "jr", "sr", "etc", "al", "a.m", "p.m",
 ];
+
+/// An abbreviation that may also end a sentence.
+fn maybe_end(stem: &str) -> bool {
+    MAYBE_END.contains(&stem) || calendar::is_month_abbreviation(stem)
+}
 
 /// Words that typically open a sentence.
 pub(crate) const OPENERS: &[&str] = &[
@@ -308,7 +315,16 @@ fn ends_sentence(word: &str, next: Option<&str>) -> bool {
         && stem
             .split('.')
             .all(|p| p.chars().count() <= 2 && p.chars().all(char::is_alphabetic));
-    if initialism || MAYBE_END.contains(&lower.trim_end_matches('.')) {
+    // A day written as an ordinal before its month, in German, Finnish,
+    // Danish, Norwegian and more: "3. März 2025", "6. joulukuuta".
+    if (1..=2).contains(&stem.len())
+        && stem.bytes().all(|b| b.is_ascii_digit())
+        && calendar::month_in_text(next_core.trim_end_matches(|c: char| !c.is_alphanumeric()))
+            .is_some()
+    {
+        return false;
+    }
+    if initialism || maybe_end(lower.trim_end_matches('.')) {
         if nc.is_ascii_digit() {
             // "Jan. 5", "Inc. 2024"? a month before a day is far more common.
             return false;

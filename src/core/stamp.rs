@@ -1,7 +1,11 @@
 //! Time stamps and bylines: "Updated 3:45 PM ET, March 3, 2025", "Posted:
-//! Fri 6:45 PM, Feb 16, 2018", "By Jane Doe | 5 hours ago". A page
-//! rewrites these on every edit or every request; they are never a change
-//! of the article, and never a claim.
+//! Fri 6:45 PM, Feb 16, 2018", "By Jane Doe | 5 hours ago", "Publié le 3
+//! mars 2025", "Actualizado el 3 de marzo de 2025". A page rewrites these
+//! on every edit or every request; they are never a change of the
+//! article, and never a claim. Month and weekday names, in every language,
+//! are the calendar lexicon's ([`crate::core::claims::lexicon::calendar`]).
+
+use crate::core::claims::lexicon::calendar;
 
 /// Lower-case words a stamp may hold besides names, dates and times.
 const STAMP_WORDS: &[&str] = &[
@@ -91,53 +95,73 @@ const STAMP_WORDS: &[&str] = &[
     "mis",
     "à",
     "jour",
-];
-
-const MONTHS: &[&str] = &[
-    "jan",
-    "january",
-    "feb",
-    "february",
-    "mar",
-    "march",
-    "apr",
-    "april",
-    "may",
-    "jun",
-    "june",
-    "jul",
-    "july",
-    "aug",
-    "august",
-    "sep",
-    "sept",
-    "september",
-    "oct",
-    "october",
-    "nov",
-    "november",
-    "dec",
-    "december",
-];
-
-const WEEKDAYS: &[&str] = &[
-    "mon",
-    "monday",
-    "tue",
-    "tues",
-    "tuesday",
-    "wed",
-    "wednesday",
-    "thu",
-    "thur",
-    "thurs",
-    "thursday",
-    "fri",
-    "friday",
-    "sat",
-    "saturday",
-    "sun",
-    "sunday",
+    // Stamp words of other languages: published, updated, by, on, at, of,
+    // the, hours, minutes, ago, o'clock.
+    "publié",
+    "publiée",
+    "modifié",
+    "le",
+    "la",
+    "du",
+    "des",
+    "il",
+    "h",
+    "heures",
+    "y",
+    "a",
+    "el",
+    "del",
+    "las",
+    "los",
+    "hace",
+    "horas",
+    "minutos",
+    "actualización",
+    "publicada",
+    "actualizada",
+    "atualizado",
+    "atualizada",
+    "publicado",
+    "em",
+    "às",
+    "há",
+    "pubblicato",
+    "aggiornato",
+    "alle",
+    "ore",
+    "fa",
+    "gepubliceerd",
+    "bijgewerkt",
+    "geplaatst",
+    "op",
+    "om",
+    "uur",
+    "geleden",
+    "diperbarui",
+    "dipublikasikan",
+    "diterbitkan",
+    "pada",
+    "pukul",
+    "wib",
+    "wita",
+    "wit",
+    "jam",
+    "menit",
+    "lalu",
+    "oleh",
+    "stand",
+    "vor",
+    "stunden",
+    "minuten",
+    "uhr",
+    "publicerad",
+    "uppdaterad",
+    "kl",
+    "opublikowano",
+    "aktualizacja",
+    "julkaistu",
+    "päivitetty",
+    "klo",
 ];
 
 /// True when the sentence is only a date/time stamp or a byline with one:
@@ -174,15 +198,15 @@ pub fn is_stamp(text: &str) -> bool {
                 }
                 continue;
             }
-            if MONTHS.contains(&p) {
-                has_month = true;
-                continue;
-            }
             if p == "ago" {
                 has_ago = true;
                 continue;
             }
-            if WEEKDAYS.contains(&p) || STAMP_WORDS.contains(&p) {
+            if calendar::month(p).is_some() {
+                has_month = true;
+                continue;
+            }
+            if calendar::weekday(p).is_some() || STAMP_WORDS.contains(&p) {
                 continue;
             }
             if matches!(p, "a.m" | "p.m") {

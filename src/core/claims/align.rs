@@ -13,7 +13,7 @@
 //!
 //! A pair whose quantities differ (amounts, percentages, counts, measures;
 //! see [`super::quantity`]) is `amount_changed`, else whose certainty level
-//! or certainty markers differ (see [`super::hedge`]) `certainty_changed`,
+//! or certainty markers differ (see [`super::certainty`]) `certainty_changed`,
 //! else whose attribution differs `attribution_changed`, else `reworded`.
 //! Unpaired sentences are `removed` or `added`.
 //!

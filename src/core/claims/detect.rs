@@ -2,7 +2,10 @@
 //!
 //! Two parts. Rule features (an amount, a percentage, a number, a date, a
 //! named entity, an attribution, a hedge, a question, an opinion marker,
-//! boilerplate) give the reasons and feed the model. A logistic-regression
+//! boilerplate) give the reasons and feed the model. Amounts, percentages
+//! and numbers are the quantity scanner's, dates the date recogniser's and
+//! hedges the certainty lexicon's: the detector recognises none of them a
+//! second time. A logistic-regression
 //! model over hashed word uni- and bigrams plus those rule features
 //! (trained on labelled sentences, see `examples/train_claims.rs`) gives
 //! the score. A few rules then override the model where news prose differs
@@ -14,7 +17,12 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use super::certainty::lexicon::Class;
+use super::certainty::scan;
+use super::facets::mentions_date;
+use super::lexicon::numbers;
 use super::model::{DIM, LinearModel};
+use super::quantity::{QuantityKind, quantities};
 
 /// The detector's verdict on one sentence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,23 +49,8 @@ static BOILERPLATE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)([$£€¥]\s?\d|\d[\d,.]*\s*(trillion|billion|million|bn|mn|tn)?\s*(dollars|pounds|euros|yen|usd|eur|gbp)(?-u:\b)|(?-u:\b)(usd|eur|gbp)\s?\d)").unwrap()
-});
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\d\s*(%|percent(?-u:\b)|per cent(?-u:\b)|percentage point)").unwrap()
-});
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\d|(?-u:\b)(hundreds?|thousands?|millions?|billions?|trillions?|dozens?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|half|twice|double|triple|tripled|doubled|quarter)(?-u:\b)").unwrap()
-});
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)(1[89]\d\d|20\d\d)(?-u:\b)|(?-u:\b)(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d|(?-u:\b)(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|last (week|month|year)|this (week|month|year)|next (week|month|year))(?-u:\b)").unwrap()
-});
 static ATTRIBUTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(said|says|told|according to|announced|confirmed|reported|stated|wrote|declared|disclosed|familiar with)(?-u:\b)").unwrap()
-});
-static HEDGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(reportedly|could|may|might|in talks|expected to|likely|possibly|potentially|rumou?red|allegedly|considering|sources say)(?-u:\b)").unwrap()
 });
 static OPINION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(i think|i believe|i feel|in my (view|opinion)|we (need|must|should|ought)|i want|i hope|let me|we've got to|we have to|i'm going to|i will)(?-u:\b)").unwrap()
@@ -99,14 +92,31 @@ pub(crate) fn rules(text: &str) -> Rules {
             && !prev.ends_with(['.', '?', '!', ':', '"', '\u{201C}'])
     });
     let trimmed = text.trim_end_matches(|c: char| "\"'\u{201D}\u{2019})".contains(c));
+    // Numbers, money and percentages: the quantity scanner's, and the
+    // number words of the lexicon. Without a digit only
+    // a written-out number can be one, so most sentences skip the scanner.
+    let has_digit = text.bytes().any(|b| b.is_ascii_digit());
+    let number_word = || {
+        text.split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| (3..=9).contains(&w.len()))
+            .any(|w| {
+                let w = w.to_ascii_lowercase();
+                numbers::is_number_word(&w)
+            })
+    };
+    let (quantities, number) = if has_digit || number_word() {
+        (quantities(text), true)
+    } else {
+        (Vec::new(), false)
+    };
     Rules {
-        amount: AMOUNT.is_match(text),
-        percent: PERCENT.is_match(text),
-        number: NUMBER.is_match(text),
-        date: DATE.is_match(text),
+        amount: quantities.iter().any(|q| q.kind == QuantityKind::Money),
+        percent: quantities.iter().any(|q| q.kind == QuantityKind::Percent),
+        number,
+        date: mentions_date(text),
         entity,
         attribution: ATTRIBUTION.is_match(text),
-        hedge: HEDGE.is_match(text),
+        hedge: scan(text).iter().any(|(_, c)| *c == Class::Hedge),
         question: trimmed.ends_with('?'),
         opinion: OPINION.is_match(text),
         boilerplate: words.len() < 25 && BOILERPLATE.is_match(text),

@@ -6,6 +6,10 @@
 //! * [`score_sentence`] says whether a sentence is a claim, with a score
 //!   and reasons; [`facets`] extracts entities, amounts, percentages,
 //!   dates, attribution and certainty.
+//! * [`lexicon`] holds the vocabulary (months, numbers, currencies, units,
+//!   qualifiers) and [`certainty`] the hedge lexicon: one list per concept,
+//!   one recogniser ([`quantity`], [`facets::dates`], [`certainty`]) that
+//!   every part calls.
 //! * [`analyse`] does both for a whole article and returns its [`Claim`]s.
 //! * [`compare_claims`] aligns two versions of one article and classifies
 //!   each change ([`ChangeKind`]).
@@ -14,55 +18,29 @@
 
 use serde::{Deserialize, Serialize};
 
+use lexicon::calendar;
+
 pub mod align;
+pub mod certainty;
 pub mod detect;
 pub mod facets;
 pub mod facts;
-pub mod hedge;
+pub mod lexicon;
 pub mod model;
 pub mod quantity;
+pub mod story;
 pub use crate::core::sentences;
 pub use crate::core::stamp;
 
 pub use align::{ChangeKind, ClaimChange, FacetChange, WordSpan, WordSpanKind, compare_claims};
+pub use certainty::markers;
 pub use detect::{Detection, checkable, score_sentence};
 pub use facets::{Amount, Certainty, DateRef, Facets, Percentage, facets};
 pub use facts::{Conflict, FactValue, Revision, fact_revisions, fact_values, find_conflicts};
-pub use hedge::markers;
 pub use quantity::{Quantity, QuantityKind, quantities};
 pub use sentences::{Sentence, split_sentences};
 pub use stamp::is_stamp;
-
-/// What the story is about: its entities, their aliases and key facts.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Story {
-    /// Canonical entity names ("Amazon", "OpenAI").
-    pub entities: Vec<String>,
-    /// `(alias, canonical)`: "AWS" → "Amazon". An alias written all in
-    /// lower case matches in any case; otherwise the case must match.
-    pub aliases: Vec<(String, String)>,
-    pub facts: Vec<FactSpec>,
-}
-
-/// A key fact of the story, e.g. `investment amount` about Amazon and
-/// OpenAI, of kind amount.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FactSpec {
-    pub name: String,
-    /// Entities (canonical names) a sentence must mention to state it.
-    pub about: Vec<String>,
-    pub kind: FactKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FactKind {
-    Amount,
-    Percentage,
-    Date,
-    /// A count of things ("number of GPUs", "jobs created").
-    Count,
-}
+pub use story::{FactKind, FactSpec, Story};
 
 /// One claim: a sentence that asserts something checkable, with its facets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -265,13 +243,6 @@ const KEY_STOPWORDS: &[&str] = &[
     "sources",
     "source",
     "statement",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "expected",
     "talks",
 ];
@@ -312,6 +283,9 @@ pub fn claim_key(text: &str, f: &Facets, story: &Story) -> String {
             .filter(|w| w.len() > 2)
             .map(|w| w.to_lowercase())
             .filter(|w| !KEY_STOPWORDS.contains(&w.as_str()))
+            // Weekdays (the calendar lexicon's): "said on Monday" and "said
+            // on Tuesday" are the same claim.
+            .filter(|w| !calendar::weekday(w).is_some_and(|d| !d.abbreviation))
             .filter(|w| !ents.iter().any(|e| e.split(' ').any(|p| p == w)))
             .map(|w| w.chars().take(5).collect())
             .collect();
