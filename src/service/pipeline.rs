@@ -499,6 +499,8 @@ fn analyse(
         earlier: &earlier,
         claims: stored.as_ref().map(|s| s.claims_json.as_slice()),
         analysis_version: stored.as_ref().and_then(|s| s.analysis_version),
+        modified: None,
+        declared: None,
     });
     let analysis = analysis::analyse(
         &page.html,
@@ -543,6 +545,7 @@ fn analyse(
         content_hash,
         claims,
         diff,
+        ..
     } = content;
     let report = ReportParts {
         title: article.title.clone(),
