@@ -10,6 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 pub mod claims;
+pub mod disclosure;
 pub mod feeds;
 pub mod maintenance;
 pub mod outbox;
@@ -53,6 +54,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0009_sentences",
         include_str!("../../migrations/0009_sentences.sql"),
+    ),
+    (
+        "0010_disclosure",
+        include_str!("../../migrations/0010_disclosure.sql"),
     ),
 ];
 
@@ -220,6 +225,9 @@ pub struct NewChange {
     pub approximate: bool,
     /// The diff as JSON (see `compare::TextDiff`).
     pub diff_json: String,
+    /// How the page disclosed the change, and the notice's text.
+    pub disclosure: crate::core::disclosure::Disclosure,
+    pub notice: Option<String>,
 }
 
 /// What was stored.
@@ -714,6 +722,7 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
                 body
             ])?;
             let version_id = tx.last_insert_rowid();
+            disclosure::record_version(tx, version_id, &version.claims.declared)?;
             if body.is_some() {
                 // Indexed here, with the text in hand (see migration 0009).
                 tx.prepare_cached(
@@ -745,10 +754,12 @@ fn record_in(tx: &Connection, rec: &CheckRecord) -> Result<Stored, StoreError> {
                         c.approximate,
                         c.diff_json
                     ])?;
+                    let change_id = tx.last_insert_rowid();
+                    disclosure::record_change(tx, change_id, c.disclosure, c.notice.as_deref())?;
                     Stored::Changed {
                         version_id,
                         number,
-                        change_id: tx.last_insert_rowid(),
+                        change_id,
                     }
                 }
             };
@@ -1023,6 +1034,8 @@ mod tests {
                     summary: "s".into(),
                     approximate: false,
                     diff_json: "{}".into(),
+                    disclosure: Default::default(),
+                    notice: None,
                 }),
             },
         }
