@@ -244,7 +244,7 @@ fn classify(text: &str) -> NoticeKind {
 /// time stamp ("Updated Dec. 5, 2026, 3:40 p.m." or "Updated 3 minutes
 /// ago", which disclose nothing but the time).
 fn is_update_note(par: &str) -> bool {
-    !stamp::is_stamp(par) && !(RELATIVE.is_match(par) && par.split_whitespace().count() <= 8)
+    !(stamp::is_stamp(par) || RELATIVE.is_match(par) && par.split_whitespace().count() <= 8)
 }
 
 /// Where a notice opens in a paragraph: at its first sentence (the whole
