@@ -60,6 +60,8 @@ fn version(doc: i64, n: usize, from: Option<i64>) -> CheckRecord {
                 summary: "s".into(),
                 approximate: false,
                 diff_json: "{}".into(),
+                disclosure: Default::default(),
+                notice: None,
             }),
         },
     }

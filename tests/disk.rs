@@ -62,6 +62,8 @@ fn version(doc: i64, n: u64, size: usize, from: Option<i64>) -> CheckRecord {
                 summary: "changed".into(),
                 approximate: false,
                 diff_json: "{}".into(),
+                disclosure: Default::default(),
+                notice: None,
             }),
         },
     }

@@ -147,6 +147,8 @@ fn store_change(
         summary: diff.summary(),
         approximate: diff.approximate,
         diff_json: serde_json::to_string(&diff).unwrap(),
+        disclosure: Default::default(),
+        notice: None,
     };
     match s
         .record(&record(doc, new_title, new_text, Some(change)))
@@ -508,7 +510,7 @@ async fn claim_changes_lead_the_email_when_the_claims_table_exists() {
     let m = &server.messages()[0];
     assert_eq!(
         m.subject,
-        "[claimwatch] 2 changes in 2 outlets: Reuters amount $50 billion → $40 billion"
+        "[claimwatch] 2 changes in 2 outlets: Reuters amount $50 billion → $40 billion (silent)"
     );
     let text = m.part("text/plain");
     let claims = text.find("CLAIM CHANGES").unwrap();

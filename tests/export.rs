@@ -211,7 +211,7 @@ fn one_change_reads_the_same_in_every_interface() {
 
     // The log.
     let log = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    let prefix = "techwire-daily: version 1 -> 2: ";
+    let prefix = "techwire-daily: version 1 -> 2 (silent): ";
     let line = log
         .lines()
         .find(|l| l.contains(prefix))
@@ -268,7 +268,7 @@ fn one_change_reads_the_same_in_every_interface() {
         claimwatch::service::email::render::render("[claimwatch]", std::slice::from_ref(item));
     assert_eq!(
         alone.subject,
-        format!("[claimwatch] 1 change in 1 outlet: techwire-daily {lead}")
+        format!("[claimwatch] 1 change in 1 outlet: techwire-daily {lead} (silent)")
     );
     assert!(
         mail.text.contains(&format!("* techwire-daily: {lead}")),

@@ -161,6 +161,8 @@ fn claim_changes_refer_to_sentences_and_read_back_as_made() {
                 summary: "s".into(),
                 approximate: false,
                 diff_json: "{}".into(),
+                disclosure: Default::default(),
+                notice: None,
             }),
         },
     };

@@ -4,8 +4,10 @@
 
 use serde::Serialize;
 
+use crate::core::analysis::{self, Side};
 use crate::core::claims::{self, Claim, ClaimChange, Facets, Sentence, Story};
-use crate::core::compare::{self, TextDiff};
+use crate::core::compare::TextDiff;
+use crate::core::disclosure::{self, Disclosure};
 use crate::core::extract::{self, Article, ExtractOptions};
 
 /// What `claimwatch extract` prints: the article, its sentences and claims.
@@ -61,6 +63,9 @@ pub fn score_lines(text: &str, story: &Story) -> Vec<ScoredLine> {
 pub struct Comparison {
     pub diff: TextDiff,
     pub claim_changes: Vec<ClaimChange>,
+    /// How the new page disclosed the change, and its notice.
+    pub disclosure: Disclosure,
+    pub notice: Option<String>,
 }
 
 /// A claim change as `compare --json` prints it.
@@ -74,7 +79,7 @@ pub struct ClaimChangeJson<'a> {
 }
 
 impl Comparison {
-    /// `{"text_changed": bool, "claim_changes": [...]}`.
+    /// `{"text_changed": bool, "disclosure": "...", "notice": ..., "claim_changes": [...]}`.
     pub fn to_json(&self) -> serde_json::Value {
         let changes: Vec<ClaimChangeJson> = self
             .claim_changes
@@ -90,6 +95,8 @@ impl Comparison {
         serde_json::json!({
             "text_changed": !self.diff.is_empty(),
             "summary": self.diff.summary(),
+            "disclosure": self.disclosure,
+            "notice": self.notice,
             "claim_changes": changes,
             "diff": self.diff,
         })
@@ -97,7 +104,11 @@ impl Comparison {
 
     /// The report as the log shows it: claim changes, then the text diff.
     pub fn render(&self) -> String {
-        let mut out = self.diff.summary();
+        let mut out = crate::core::wording::with_disclosure(
+            &self.diff.summary(),
+            self.disclosure,
+            self.notice.as_deref(),
+        );
         let claims = crate::core::wording::render_claim_changes(&self.claim_changes);
         if !claims.is_empty() {
             out.push('\n');
@@ -112,24 +123,41 @@ impl Comparison {
     }
 }
 
-/// Compares two saved versions of a page: text and claims.
+/// Compares two saved versions of a page: text, claims and disclosure,
+/// through the same comparison as the pipeline.
 pub fn compare_pages(old_html: &str, new_html: &str, story: &Story) -> Comparison {
     let opts = ExtractOptions::default();
-    let old = extract::extract(old_html, None, &opts);
-    let new = extract::extract(new_html, None, &opts);
-    let diff = compare::compare_articles(
-        old.title.as_deref(),
-        &old.text,
-        new.title.as_deref(),
-        &new.text,
+    let page = |html: &str| {
+        let article = extract::extract(html, None, &opts);
+        let mut claims = claims::analyse(&article.text, story);
+        analysis::without_notices(&mut claims);
+        let declared = disclosure::declared(&claims.sentences, &extract::notice::around_body(html));
+        (article, claims, declared)
+    };
+    let (old, old_claims, old_declared) = page(old_html);
+    let (new, new_claims, new_declared) = page(new_html);
+    fn side<'a>(
+        a: &'a Article,
+        analysis: &'a claims::Analysis,
+        declared: &'a disclosure::Declared,
+    ) -> Side<'a> {
+        Side {
+            title: a.title.as_deref(),
+            text: &a.text,
+            analysis,
+            declared,
+            modified: a.modified.as_deref(),
+        }
+    }
+    let compared = analysis::compare_versions(
+        side(&old, &old_claims, &old_declared),
+        side(&new, &new_claims, &new_declared),
+        story,
     );
-    let mut claim_changes = claims::compare_claims(
-        &claims::analyse(&old.text, story),
-        &claims::analyse(&new.text, story),
-    );
-    claim_changes.sort_by_key(|c| std::cmp::Reverse(c.kind.significance()));
     Comparison {
-        diff,
-        claim_changes,
+        diff: compared.diff,
+        claim_changes: compared.changes,
+        disclosure: compared.disclosure,
+        notice: compared.notice,
     }
 }

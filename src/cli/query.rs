@@ -171,6 +171,8 @@ struct DiffOut<'a> {
     to: i64,
     summary: String,
     claim_changes: Vec<crate::core::change::ReportedClaim>,
+    disclosure: crate::core::disclosure::Disclosure,
+    notice: Option<String>,
     diff: &'a crate::core::compare::TextDiff,
 }
 
@@ -193,6 +195,22 @@ pub fn diff(
     );
     let claim_changes = crate::core::analysis::claim_changes(&old, &new, &config.story.claims());
     let summary = crate::core::wording::headline(&claim_changes, &diff);
+    // What each version's page declared (found again in the text for
+    // versions stored before that was kept).
+    let declared = |n: i64, text: &str| -> CmdResult<_> {
+        let p = crate::store::disclosure::previously_at(&conn, doc.id, n)
+            .map_err(q::QueryError::from)?;
+        let d = p
+            .declared
+            .unwrap_or_else(|| crate::core::analysis::declared_in_text(text));
+        Ok((d, p.modified))
+    };
+    let ((od, om), (nd, nm)) = (declared(from, &old)?, declared(to, &new)?);
+    let (disclosure, notice) = if diff.is_empty() {
+        (crate::core::disclosure::Disclosure::None, None)
+    } else {
+        crate::core::disclosure::decide(&od, om.as_deref(), &nd, nm.as_deref())
+    };
     if json {
         return print_json(&DiffOut {
             document_id: doc.id,
@@ -205,12 +223,16 @@ pub fn diff(
                 .iter()
                 .map(crate::core::change::ReportedClaim::of)
                 .collect(),
+            disclosure,
+            notice,
             diff: &diff,
         });
     }
     let mut out = format!(
-        "{}  {}\nversion {from} -> {to}: {summary}\n",
-        doc.source, doc.url,
+        "{}  {}\nversion {from} -> {to}: {}\n",
+        doc.source,
+        doc.url,
+        crate::core::wording::with_disclosure(&summary, disclosure, notice.as_deref()),
     );
     let body = crate::core::wording::render_report(&claim_changes, &diff);
     if !body.is_empty() {
@@ -239,7 +261,12 @@ pub fn changes(config: &Config, since: &str, target: Option<&str>, json: bool) -
     for r in &rows {
         out.push_str(&format!(
             "{}  {}  v{} -> v{}  {}\n  {}\n",
-            r.detected_at, r.source, r.from_version, r.to_version, r.summary, r.url
+            r.detected_at,
+            r.source,
+            r.from_version,
+            r.to_version,
+            crate::core::wording::with_disclosure(&r.summary, r.disclosure, r.notice.as_deref()),
+            r.url
         ));
         for c in &r.claim_changes {
             out.push_str(&format!("    * {}\n", c.summary));

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use crate::core::claims::{self, Claim, ClaimChange, FactValue, Revision, Story};
 use crate::core::compare::{self, TextDiff};
+use crate::core::disclosure::{self, Declared, Disclosure, NoticeKind};
 use crate::core::extract::{self, Article, ExtractOptions};
 
 /// Validators from the previous fetch, sent back for a conditional GET.
@@ -30,6 +31,11 @@ pub struct ClaimData {
     /// The version's sentences in order (what the store keeps its text as);
     /// empty when not known.
     pub sentences: Vec<claims::Sentence>,
+    /// What the page declares about its own revisions (its correction and
+    /// update notices, its visible "Updated" line): kept with the version so
+    /// the next change's disclosure is told against it. Notices are never
+    /// claims: their sentences carry no claim and no fact value.
+    pub declared: Declared,
 }
 
 /// The version a new page is compared with.
@@ -47,6 +53,11 @@ pub struct Previous<'a> {
     /// The versions just before it, newest first: a page that returns to
     /// one of them alternates (a headline A/B test) rather than changes.
     pub earlier: &'a [Earlier],
+    /// Its declared modification time (`Article::modified`).
+    pub modified: Option<&'a str>,
+    /// What its page declared (notices, "Updated" line), when stored; else
+    /// found again in its text.
+    pub declared: Option<&'a Declared>,
 }
 
 /// A recent version before the previous one.
@@ -82,6 +93,84 @@ pub struct NewContent {
     pub claims: ClaimData,
     /// The text diff against the previous version (none for a first version).
     pub diff: Option<TextDiff>,
+    /// How the page disclosed the change, and the notice's text.
+    pub disclosure: Disclosure,
+    pub notice: Option<String>,
+}
+
+/// One side of a comparison: a version's headline, text, claim analysis
+/// and what its page declares about its revisions.
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'a> {
+    pub title: Option<&'a str>,
+    pub text: &'a str,
+    pub analysis: &'a claims::Analysis,
+    pub declared: &'a Declared,
+    pub modified: Option<&'a str>,
+}
+
+/// What changed between two versions, as every report tells it: the text
+/// diff, the claim changes (notices left out), the story facts revised,
+/// and how the page disclosed the change.
+#[derive(Debug, Clone)]
+pub struct Compared {
+    pub diff: TextDiff,
+    pub changes: Vec<ClaimChange>,
+    pub revisions: Vec<Revision>,
+    pub disclosure: Disclosure,
+    pub notice: Option<String>,
+}
+
+/// Compares two analysed versions: the one path both the pipeline and
+/// `claimwatch compare` take. Both analyses must already be without notice
+/// claims ([`without_notices`]).
+pub fn compare_versions(old: Side<'_>, new: Side<'_>, story: &Story) -> Compared {
+    // Both texts are split once: the claim analyses' sentences are the
+    // comparison's too, unless a text was cut to the engine's bounds.
+    let diff = if within_bounds(old.text) && within_bounds(new.text) {
+        compare::compare_sentences(
+            old.title,
+            &old.analysis.sentences,
+            new.title,
+            &new.analysis.sentences,
+        )
+    } else {
+        compare::compare_articles(old.title, old.text, new.title, new.text)
+    };
+    let changes = claim_changes_of(old.analysis, new.analysis);
+    let revisions = claims::fact_revisions(
+        &claims::fact_values(old.analysis, story),
+        &claims::fact_values(new.analysis, story),
+    );
+    let (disclosure, notice) = if diff.is_empty() {
+        (Disclosure::None, None)
+    } else {
+        disclosure::decide(old.declared, old.modified, new.declared, new.modified)
+    };
+    Compared {
+        diff,
+        changes,
+        revisions,
+        disclosure,
+        notice,
+    }
+}
+
+/// Takes the claims on notice sentences out of an analysis ("An earlier
+/// version of this article misstated …" is a notice, not a claim), and
+/// gives which sentences are notices.
+pub fn without_notices(a: &mut claims::Analysis) -> Vec<Option<NoticeKind>> {
+    let mask = disclosure::notice_mask(&a.sentences);
+    a.claims
+        .retain(|c| mask.get(c.sentence).copied().flatten().is_none());
+    mask
+}
+
+/// An analysis of a text, without notice claims.
+fn analysed(text: &str, story: &Story) -> claims::Analysis {
+    let mut a = claims::analyse(text, story);
+    without_notices(&mut a);
+    a
 }
 
 /// The content hash of an extracted article: headline and body.
@@ -93,9 +182,18 @@ pub fn content_hash(article: &Article) -> String {
     h.finalize().to_hex().to_string()
 }
 
-/// The claim changes between two analysed texts, most significant first.
-fn ranked_changes(old: &claims::Analysis, new: &claims::Analysis) -> Vec<ClaimChange> {
+/// The claim changes between two analysed texts, most significant first,
+/// without changes to notice sentences.
+fn claim_changes_of(old: &claims::Analysis, new: &claims::Analysis) -> Vec<ClaimChange> {
+    let (old_mask, new_mask) = (
+        disclosure::notice_mask(&old.sentences),
+        disclosure::notice_mask(&new.sentences),
+    );
+    let notice = |mask: &[Option<NoticeKind>], i: Option<usize>| {
+        i.and_then(|i| mask.get(i).copied().flatten()).is_some()
+    };
     let mut changes = claims::compare_claims(old, new);
+    changes.retain(|c| !notice(&new_mask, c.new_sentence) && !notice(&old_mask, c.old_sentence));
     changes.sort_by_key(|c| std::cmp::Reverse(c.kind.significance()));
     changes
 }
@@ -103,7 +201,13 @@ fn ranked_changes(old: &claims::Analysis, new: &claims::Analysis) -> Vec<ClaimCh
 /// The claim changes between two texts, most significant first: what the
 /// pipeline stores with a change, for any two versions.
 pub fn claim_changes(old: &str, new: &str, story: &Story) -> Vec<ClaimChange> {
-    ranked_changes(&claims::analyse(old, story), &claims::analyse(new, story))
+    claim_changes_of(&analysed(old, story), &analysed(new, story))
+}
+
+/// What a stored version declared, found again in its text: for versions
+/// stored before notices were kept, and for `diff` between any two.
+pub fn declared_in_text(text: &str) -> Declared {
+    disclosure::declared(&claims::split_sentences(text), &[])
 }
 
 /// A page's article and its content hash: all a check needs to know
@@ -165,24 +269,47 @@ pub fn analyse_extracted(
     // Only sentences the previous version did not have are analysed: its
     // own analysis is read back from the store, never recomputed.
     let version = analysis_version(story);
-    let mut old = previous.and_then(|p| previous_analysis(&p, version));
-    let analysis = analyse_reusing(&article.text, story, old.as_ref());
+    let old = previous.and_then(|p| previous_analysis(&p, version));
+    let mut analysis = analyse_reusing(&article.text, story, old.as_ref());
+    without_notices(&mut analysis);
+    let boxes = extract::notice::around_body(html);
+    let declared = disclosure::declared(&analysis.sentences, &boxes);
     let facts = claims::fact_values(&analysis, story);
     let mut changes = Vec::new();
     let mut revisions = Vec::new();
+    let mut disclosure = (Disclosure::None, None);
     let diff = previous.map(|p| {
-        let old = old.take().unwrap_or_else(|| claims::analyse(p.text, story));
-        // Both texts are split once: the claim analyses' sentences are the
-        // comparison's too, unless a text was cut to the engine's bounds.
-        let title = article.title.as_deref();
-        let diff = if within_bounds(p.text) && within_bounds(&article.text) {
-            compare::compare_sentences(p.title, &old.sentences, title, &analysis.sentences)
-        } else {
-            compare::compare_articles(p.title, p.text, title, &article.text)
+        let mut old = old.unwrap_or_else(|| claims::analyse(p.text, story));
+        without_notices(&mut old);
+        let found;
+        let old_declared = match p.declared {
+            Some(d) => d,
+            None => {
+                found = disclosure::declared(&old.sentences, &[]);
+                &found
+            }
         };
-        changes = ranked_changes(&old, &analysis);
-        revisions = claims::fact_revisions(&claims::fact_values(&old, story), &facts);
-        diff
+        let compared = compare_versions(
+            Side {
+                title: p.title,
+                text: p.text,
+                analysis: &old,
+                declared: old_declared,
+                modified: p.modified,
+            },
+            Side {
+                title: article.title.as_deref(),
+                text: &article.text,
+                analysis: &analysis,
+                declared: &declared,
+                modified: article.modified.as_deref(),
+            },
+            story,
+        );
+        changes = compared.changes;
+        revisions = compared.revisions;
+        disclosure = (compared.disclosure, compared.notice);
+        compared.diff
     });
     let facts = facts
         .into_iter()
@@ -205,8 +332,11 @@ pub fn analyse_extracted(
             revisions,
             analysis_version: Some(version),
             sentences: analysis.sentences,
+            declared,
         },
         diff,
+        disclosure: disclosure.0,
+        notice: disclosure.1,
     }))
 }
 
@@ -351,6 +481,8 @@ mod tests {
             claims: Some(&stored),
             analysis_version: v,
             earlier: &[],
+            modified: None,
+            declared: None,
         };
         assert_eq!(
             previous_analysis(&p(Some(version)), version).as_ref(),

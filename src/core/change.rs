@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::core::compare::TextDiff;
+use crate::core::disclosure::Disclosure;
 
 /// How much a change matters, for `min_significance`. Ordered: a claim
 /// change is more than a headline change, which is more than a text change.
@@ -71,6 +72,9 @@ pub struct ReportItem {
     pub diff: TextDiff,
     /// Claim changes stored with this change (empty until claims exist).
     pub claim_changes: Vec<ReportedClaim>,
+    /// How the page disclosed the change (`none`: silent), and the notice.
+    pub disclosure: Disclosure,
+    pub notice: Option<String>,
 }
 
 impl ReportedClaim {
@@ -95,16 +99,22 @@ impl ReportedClaim {
 }
 
 impl ReportItem {
-    /// The ranking of a change among others: its significance, then its
-    /// highest-ranked claim change.
-    pub fn rank(&self) -> (Significance, (u8, bool)) {
+    /// The ranking of a change among others: its significance, then the
+    /// kind of its highest-ranked claim change, then whether it was silent
+    /// (a silent change of a fact or claim outranks a disclosed change of
+    /// the same kind), then whether a value changed.
+    pub fn rank(&self) -> (Significance, u8, bool, bool) {
+        let (kind, value) = self
+            .claim_changes
+            .iter()
+            .map(ReportedClaim::rank)
+            .max()
+            .unwrap_or((0, false));
         (
             self.significance(),
-            self.claim_changes
-                .iter()
-                .map(ReportedClaim::rank)
-                .max()
-                .unwrap_or((0, false)),
+            kind,
+            self.disclosure.is_silent(),
+            value,
         )
     }
 
@@ -141,6 +151,40 @@ mod tests {
             label: format!("amount {old} → {new}"),
             summary: String::new(),
         }
+    }
+
+    fn item(disclosure: Disclosure, claim: ReportedClaim) -> ReportItem {
+        ReportItem {
+            outbox_id: 0,
+            change_id: 0,
+            source: String::new(),
+            url: String::new(),
+            headline: None,
+            from_version: 1,
+            to_version: 2,
+            from_time: String::new(),
+            to_time: String::new(),
+            summary: String::new(),
+            diff: TextDiff::default(),
+            claim_changes: vec![claim],
+            disclosure,
+            notice: None,
+        }
+    }
+
+    #[test]
+    fn a_silent_change_outranks_a_disclosed_one_of_the_same_kind() {
+        let disclosed = item(Disclosure::Correction, amount("$50 billion", "$40 billion"));
+        let silent = item(Disclosure::None, amount("$50 billion", "$40 billion"));
+        let mut items = vec![disclosed.clone(), silent.clone()];
+        by_significance(&mut items);
+        assert_eq!(items[0].disclosure, Disclosure::None);
+        // A disclosed change of a more significant kind still comes first.
+        let mut reworded = amount("a", "b");
+        reworded.significance = 2;
+        let mut items = vec![item(Disclosure::None, reworded), disclosed];
+        by_significance(&mut items);
+        assert_eq!(items[0].disclosure, Disclosure::Correction);
     }
 
     #[test]

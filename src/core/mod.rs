@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod change;
 pub mod claims;
 pub mod compare;
+pub mod disclosure;
 pub mod extract;
 pub mod rng;
 pub mod sentences;

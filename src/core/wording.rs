@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::core::change::ReportedClaim;
 use crate::core::claims::{ChangeKind, ClaimChange, Conflict, FacetChange, WordSpanKind};
 use crate::core::compare::{self, TextDiff};
+use crate::core::disclosure::Disclosure;
 
 /// A report-ready line for one claim change: what changed and its old and
 /// new value, e.g. `amount`, `$50 billion`, `$40 billion`.
@@ -220,6 +221,34 @@ pub fn summary_line(claims: &[ReportedClaim], diff: &TextDiff) -> String {
         Some(c) => format!("{}; {}", c.label, diff.summary()),
         None => diff.summary(),
     }
+}
+
+/// The word every report puts beside a change for its disclosure:
+/// `silent`, `correction`, `update note`, `modified time`.
+pub fn disclosure_tag(d: Disclosure) -> &'static str {
+    match d {
+        Disclosure::None => "silent",
+        Disclosure::ModifiedTime => "modified time",
+        Disclosure::UpdateNote => "update note",
+        Disclosure::Correction => "correction",
+        Disclosure::Unknown => "disclosure unknown",
+    }
+}
+
+/// The notice as reports quote it: `notice: "Correction: …"`.
+pub fn notice_line(notice: &str) -> String {
+    format!("notice: \"{notice}\"")
+}
+
+/// A summary with its disclosure: `(silent) 1 sentence edited`, and the
+/// notice quoted on the next line when there is one.
+pub fn with_disclosure(summary: &str, d: Disclosure, notice: Option<&str>) -> String {
+    let mut out = format!("({}) {summary}", disclosure_tag(d));
+    if let Some(n) = notice {
+        out.push('\n');
+        out.push_str(&notice_line(n));
+    }
+    out
 }
 
 /// Renders a diff as lines a person reads: the headline change first, then

@@ -113,19 +113,64 @@ fn entry(c: &ChangeRow) -> Markup {
 }
 
 /// Writes `contents` to `path` so that a reader sees the old file or the
-/// new one, never half of one: a temporary file beside it, flushed to disk,
-/// then renamed over it.
+/// new one, never half of one: a temporary file beside it with a name of
+/// its own (two writers of one path, the daemon and `export atom`, never
+/// share one), flushed to disk, then renamed over it.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "export".into());
-    let tmp = path.with_file_name(format!(".{name}.partial"));
-    let mut f = std::fs::File::create(&tmp)?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".partial");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // A feed is for readers: the mode a plain file would get.
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut f = builder.tempfile_in(dir)?;
     f.write_all(contents)?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    f.as_file().sync_all()?;
+    // On failure the temporary file is removed when dropped.
+    f.persist(path).map(drop).map_err(|e| e.error)
+}
+
+#[cfg(test)]
+mod write_tests {
+    use super::*;
+
+    #[test]
+    fn concurrent_writers_never_share_a_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.xml");
+        let writers: Vec<_> = (0..8)
+            .map(|n| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    let body = format!("<feed>{}</feed>", n.to_string().repeat(50_000));
+                    for _ in 0..20 {
+                        write_atomically(&path, body.as_bytes()).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+        // Whole, from one writer, and no temporary file left behind.
+        let got = std::fs::read_to_string(&path).unwrap();
+        let digit = &got[6..7];
+        assert_eq!(got, format!("<feed>{}</feed>", digit.repeat(50_000)));
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("feed.xml")]);
+    }
 }

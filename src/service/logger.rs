@@ -5,7 +5,8 @@
 
 use crate::core::claims::{ClaimChange, Conflict, Revision};
 use crate::core::compare::TextDiff;
-use crate::core::wording::{headline, render_conflict, render_report};
+use crate::core::disclosure::Disclosure;
+use crate::core::wording::{disclosure_tag, headline, notice_line, render_conflict, render_report};
 use crate::store::Stored;
 
 /// What one check did, for reports and callers.
@@ -27,6 +28,9 @@ pub struct Outcome {
     pub revisions: Vec<Revision>,
     /// Disagreements between outlets first seen with this version.
     pub conflicts: Vec<Conflict>,
+    /// How the page disclosed the change, and the notice's text.
+    pub disclosure: Disclosure,
+    pub notice: Option<String>,
 }
 
 /// Emits the log event for one check.
@@ -43,11 +47,18 @@ pub fn log_outcome(o: &Outcome) {
                 to_version = number,
                 approximate = diff.approximate,
                 claim_changes = o.claim_changes.len(),
-                changes = %format_args!("\n{}", render_report(&o.claim_changes, diff)),
-                "{}: version {} -> {}: {}",
+                disclosure = o.disclosure.as_str(),
+                notice = o.notice.as_deref().unwrap_or(""),
+                changes = %format_args!(
+                    "\n{}{}",
+                    o.notice.as_deref().map(|n| notice_line(n) + "\n").unwrap_or_default(),
+                    render_report(&o.claim_changes, diff)
+                ),
+                "{}: version {} -> {} ({}): {}",
                 o.source,
                 number - 1,
                 number,
+                disclosure_tag(o.disclosure),
                 headline(&o.claim_changes, diff),
             );
         }

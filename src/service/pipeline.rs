@@ -295,7 +295,9 @@ impl Pipeline {
                             };
                             let earlier =
                                 store.earlier_versions(doc, latest.number, RECENT_VERSIONS)?;
-                            Ok(Some((latest, stored, earlier)))
+                            let declared =
+                                crate::store::disclosure::previously(store.conn(), latest.id)?;
+                            Ok(Some((latest, stored, earlier, declared)))
                         },
                     )
                 })
@@ -394,6 +396,8 @@ struct ReportParts {
     diff: Option<TextDiff>,
     claim_changes: Vec<ClaimChange>,
     revisions: Vec<Revision>,
+    disclosure: crate::core::disclosure::Disclosure,
+    notice: Option<String>,
 }
 
 impl Examined {
@@ -557,6 +561,8 @@ fn finish(
         diff,
         mut claim_changes,
         mut revisions,
+        disclosure,
+        notice,
     } = report;
     if !changed {
         claim_changes.clear();
@@ -573,6 +579,8 @@ fn finish(
         claim_changes,
         revisions,
         conflicts,
+        disclosure,
+        notice,
     };
     logger::log_outcome(&outcome);
     outcome
@@ -588,8 +596,15 @@ fn analyse(
     latest_hash: impl FnOnce(i64) -> Result<Option<String>, StoreError>,
     latest: impl FnOnce(
         i64,
-    )
-        -> Result<Option<(LatestVersion, StoredAnalysis, Vec<Earlier>)>, StoreError>,
+    ) -> Result<
+        Option<(
+            LatestVersion,
+            StoredAnalysis,
+            Vec<Earlier>,
+            crate::store::disclosure::Previously,
+        )>,
+        StoreError,
+    >,
 ) -> Result<Examined, StoreError> {
     let base = CheckRecord {
         http_status: Some(page.status),
@@ -606,9 +621,9 @@ fn analyse(
         };
         return Ok(Examined::plain(CheckRecord { result, ..base }));
     }
-    let (latest, stored, earlier) = match latest(base.document_id)? {
-        Some((l, s, e)) => (Some(l), Some(s), e),
-        None => (None, None, Vec::new()),
+    let (latest, stored, earlier, declared) = match latest(base.document_id)? {
+        Some((l, s, e, d)) => (Some(l), Some(s), e, d),
+        None => (None, None, Vec::new(), Default::default()),
     };
     let previous = latest.as_ref().map(|l| Previous {
         title: l.title.as_deref(),
@@ -617,6 +632,8 @@ fn analyse(
         earlier: &earlier,
         claims: stored.as_ref().map(|s| s.claims_json.as_slice()),
         analysis_version: stored.as_ref().and_then(|s| s.analysis_version),
+        modified: declared.modified.as_deref(),
+        declared: declared.declared.as_ref(),
     });
     let analysis = analysis::analyse_extracted(extracted, &page.html, story, previous);
     drop(page.html);
@@ -655,12 +672,16 @@ fn analyse(
         content_hash,
         claims,
         diff,
+        disclosure,
+        notice,
     } = content;
     let report = ReportParts {
         title: article.title.clone(),
         diff: diff.clone(),
         claim_changes: claims.changes.clone(),
         revisions: claims.revisions.clone(),
+        disclosure,
+        notice: notice.clone(),
     };
     let change = latest.as_ref().zip(diff).map(|(l, diff)| NewChange {
         from_version_id: l.id,
@@ -668,6 +689,8 @@ fn analyse(
         summary: crate::core::wording::headline(&report.claim_changes, &diff),
         approximate: diff.approximate,
         diff_json: serde_json::to_string(&diff).unwrap_or_else(|_| "{}".into()),
+        disclosure,
+        notice,
     });
     let version = NewVersion {
         content_hash,

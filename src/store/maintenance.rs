@@ -337,6 +337,8 @@ mod tests {
                     summary: "s".into(),
                     approximate: false,
                     diff_json: "{}".into(),
+                    disclosure: Default::default(),
+                    notice: None,
                 }),
             },
         };

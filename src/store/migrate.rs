@@ -41,6 +41,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0009_sentences.sql"),
     ),
     (
+        "0010_disclosure",
+        include_str!("../../migrations/0010_disclosure.sql"),
+    ),
+    (
         "0011_checks_and_search",
         include_str!("../../migrations/0011_checks_and_search.sql"),
     ),

@@ -70,6 +70,9 @@ pub struct NewChange {
     pub approximate: bool,
     /// The diff as JSON (see `compare::TextDiff`).
     pub diff_json: String,
+    /// How the page disclosed the change, and the notice's text.
+    pub disclosure: crate::core::disclosure::Disclosure,
+    pub notice: Option<String>,
 }
 
 /// What was stored.
@@ -502,7 +505,9 @@ fn insert_version(
         body.as_ref().map(|b| &b.json),
         title_id
     ])?;
-    Ok((tx.last_insert_rowid(), body.map(|b| b.ids)))
+    let version_id = tx.last_insert_rowid();
+    super::disclosure::record_version(tx, version_id, &version.claims.declared)?;
+    Ok((version_id, body.map(|b| b.ids)))
 }
 
 /// The change row from the version the check compared against.
@@ -520,7 +525,9 @@ fn insert_change(w: &Writer, c: &NewChange, version_id: i64) -> Result<i64, Stor
         c.approximate,
         c.diff_json
     ])?;
-    Ok(w.tx.last_insert_rowid())
+    let change_id = w.tx.last_insert_rowid();
+    super::disclosure::record_change(w.tx, change_id, c.disclosure, c.notice.as_deref())?;
+    Ok(change_id)
 }
 
 #[cfg(test)]
@@ -560,6 +567,8 @@ pub(super) mod tests {
                     summary: "s".into(),
                     approximate: false,
                     diff_json: "{}".into(),
+                    disclosure: Default::default(),
+                    notice: None,
                 }),
             },
         }

@@ -13,6 +13,7 @@ mod body;
 mod dom;
 mod guard;
 mod meta;
+pub mod notice;
 mod prep;
 mod text;
 

@@ -12,6 +12,7 @@ use maud::{DOCTYPE, Markup, html};
 pub use crate::core::change::Significance;
 use crate::core::change::{ReportItem, ReportedClaim, by_significance};
 use crate::core::compare::{Edit, SpanKind, TextDiff, WordSpan};
+use crate::core::wording::{disclosure_tag, notice_line, with_disclosure};
 
 /// Removed words: red, struck through.
 const DEL_STYLE: &str =
@@ -52,7 +53,11 @@ fn ranked_claims(items: &[ReportItem]) -> Vec<(&ReportItem, &ReportedClaim)> {
         .iter()
         .flat_map(|i| i.claim_changes.iter().map(move |c| (i, c)))
         .collect();
-    claims.sort_by_key(|(_, c)| std::cmp::Reverse(c.rank()));
+    // A silent change outranks a disclosed one of the same kind.
+    claims.sort_by_key(|(i, c)| {
+        let (kind, value) = c.rank();
+        std::cmp::Reverse((kind, i.disclosure.is_silent(), value))
+    });
     claims
 }
 
@@ -86,7 +91,14 @@ pub fn subject(prefix: &str, items: &[ReportItem]) -> String {
     s.push_str(&headline_count(items));
     let lead = ranked_claims(items)
         .first()
-        .map(|(i, c)| format!("{} {}", i.source, c.describe()))
+        .map(|(i, c)| {
+            format!(
+                "{} {} ({})",
+                i.source,
+                c.describe(),
+                disclosure_tag(i.disclosure)
+            )
+        })
         .or_else(|| {
             items.iter().find_map(|i| {
                 i.diff.title.as_ref().map(|t| {
@@ -148,7 +160,13 @@ pub fn text(items: &[ReportItem]) -> String {
     if !claims.is_empty() {
         out.push_str("\nCLAIM CHANGES\n\n");
         for (i, c) in claims {
-            let _ = writeln!(out, "* {}: {}", i.source, c.describe());
+            let _ = writeln!(
+                out,
+                "* {}: {} ({})",
+                i.source,
+                c.describe(),
+                disclosure_tag(i.disclosure)
+            );
             let _ = writeln!(
                 out,
                 "  {} ({})",
@@ -166,7 +184,7 @@ pub fn text(items: &[ReportItem]) -> String {
             i.headline.as_deref().unwrap_or("(no headline)"),
             i.url,
             versions(i),
-            i.summary
+            with_disclosure(&i.summary, i.disclosure, i.notice.as_deref())
         );
         let body = crate::core::wording::render_diff(&i.diff);
         for line in body.lines() {
@@ -256,7 +274,7 @@ pub fn html(items: &[ReportItem]) -> String {
                     ul style="padding-left:20px;" {
                         @for (i, c) in &claims {
                             li {
-                                b { (i.source) } ": " (claim_html(c)) br;
+                                b { (i.source) } ": " (claim_html(c)) " " (disclosure_badge(i)) br;
                                 span style=(META_STYLE) { (link(&i.url, i.headline.as_deref().unwrap_or(&i.url))) }
                             }
                         }
@@ -269,7 +287,10 @@ pub fn html(items: &[ReportItem]) -> String {
                             b { (i.source) } " · " (link(&i.url, i.headline.as_deref().unwrap_or(&i.url)))
                         }
                         p style=(META_STYLE) { (versions(i)) }
-                        p style=(META_STYLE) { (i.summary) }
+                        p style=(META_STYLE) { (disclosure_badge(i)) " " (i.summary) }
+                        @if let Some(n) = &i.notice {
+                            p style=(META_STYLE) { (notice_line(n)) }
+                        }
                         (diff_html(&i.diff))
                     }
                 }
@@ -277,6 +298,17 @@ pub fn html(items: &[ReportItem]) -> String {
         }
     }
     .into_string()
+}
+
+/// A change's disclosure as a small badge: `silent` in red, a disclosed
+/// change in grey.
+pub fn disclosure_badge(i: &ReportItem) -> Markup {
+    let style = if i.disclosure.is_silent() {
+        "padding:0 4px;border-radius:3px;background:#fde2e2;color:#8a1c1c;font-size:12px;"
+    } else {
+        "padding:0 4px;border-radius:3px;background:#e8e8e8;color:#333;font-size:12px;"
+    };
+    html! { span style=(style) { (disclosure_tag(i.disclosure)) } }
 }
 
 /// The test message sent by `report test-email`.
@@ -322,6 +354,8 @@ mod tests {
             summary: diff.summary(),
             diff,
             claim_changes: vec![],
+            disclosure: Default::default(),
+            notice: None,
         }
     }
 
@@ -364,7 +398,7 @@ mod tests {
         let r = render("[cw]", &[first, second]);
         assert_eq!(
             r.subject,
-            "[cw] 2 changes in 2 outlets: quayside-wire amount $50 billion → $40 billion"
+            "[cw] 2 changes in 2 outlets: quayside-wire amount $50 billion → $40 billion (silent)"
         );
         let quay = r.text.find("* quayside-wire: amount").unwrap();
         let lantern = r.text.find("* lantern-review: certainty").unwrap();
@@ -384,8 +418,36 @@ mod tests {
         let s = subject("[claimwatch]", &[a, b, c]);
         assert_eq!(
             s,
-            "[claimwatch] 3 changes in 2 outlets: Reuters amount $50 billion → $40 billion"
+            "[claimwatch] 3 changes in 2 outlets: Reuters amount $50 billion → $40 billion (silent)"
         );
+    }
+
+    #[test]
+    fn a_silent_change_leads_a_disclosed_one_of_the_same_kind() {
+        use crate::core::disclosure::Disclosure;
+        let mut disclosed = item("Wire", "It is $50 billion.", "It is $40 billion.");
+        disclosed.claim_changes.push(amount());
+        disclosed.disclosure = Disclosure::Correction;
+        disclosed.notice = Some("Correction: the amount was misstated.".into());
+        let mut silent = item("Post", "It is $50 billion.", "It is $40 billion.");
+        silent.outbox_id = 2;
+        silent.claim_changes.push(amount());
+        let r = render("[cw]", &[disclosed, silent]);
+        assert!(
+            r.subject
+                .ends_with("Post amount $50 billion → $40 billion (silent)"),
+            "{}",
+            r.subject
+        );
+        assert!(
+            r.text
+                .contains("* Wire: amount $50 billion → $40 billion (correction)")
+        );
+        assert!(
+            r.text
+                .contains("notice: \"Correction: the amount was misstated.\"")
+        );
+        assert!(r.html.contains(">silent</span>") && r.html.contains(">correction</span>"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod claims;
 
 pub mod search;
 
+use crate::core::disclosure::Disclosure;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -112,6 +113,9 @@ pub struct VersionRow {
     pub change: Option<String>,
     /// The claim changes of that change, most significant first.
     pub claim_changes: Vec<ReportedClaim>,
+    /// How the page disclosed that change (null for a first version).
+    pub disclosure: Option<Disclosure>,
+    pub notice: Option<String>,
 }
 
 /// Everything stored about one version (`show --json`).
@@ -158,6 +162,9 @@ pub struct ChangeRow {
     pub revisions: Vec<Revision>,
     /// Disagreements between outlets first recorded with this version.
     pub conflicts: Vec<Conflict>,
+    /// How the page disclosed the change (`none`: silent), and the notice.
+    pub disclosure: Disclosure,
+    pub notice: Option<String>,
     pub diff: TextDiff,
 }
 
@@ -271,6 +278,8 @@ pub fn history(conn: &Connection, document: Option<i64>) -> Result<Vec<VersionRo
                 chars: r.get(8)?,
                 change: r.get(9)?,
                 claim_changes: Vec::new(),
+                disclosure: None,
+                notice: None,
             };
             Ok((row, r.get::<_, Option<i64>>(10)?))
         },
@@ -278,6 +287,9 @@ pub fn history(conn: &Connection, document: Option<i64>) -> Result<Vec<VersionRo
     for (row, change_id) in &mut rows {
         if let Some(id) = change_id {
             row.claim_changes = stored::reported_changes(conn, *id)?;
+            let (d, n) = crate::store::disclosure::of_change(conn, *id)?;
+            row.disclosure = Some(d);
+            row.notice = n;
         }
     }
     Ok(rows.into_iter().map(|(row, _)| row).collect())
@@ -451,7 +463,7 @@ pub fn changes_since(
     let mut rows = collect(
         conn,
         "SELECT change_id, document_id, source, url, from_version, to_version, detected_at,
-                summary, approximate, diff, to_version_id
+                summary, approximate, diff, to_version_id, disclosure, notice
          FROM change_feed
          WHERE detected_at >= ?1 AND (?2 IS NULL OR document_id = ?2)
          ORDER BY detected_at, change_id",
@@ -481,6 +493,8 @@ fn change_row(r: &Row) -> rusqlite::Result<ChangeRow> {
         claim_changes: Vec::new(),
         revisions: Vec::new(),
         conflicts: Vec::new(),
+        disclosure: Disclosure::parse(&r.get::<_, String>(11)?),
+        notice: r.get(12)?,
         // A diff this claimwatch cannot read (written by a later one) still
         // lists the change, with an empty diff, rather than failing the query.
         diff: serde_json::from_str(&diff).unwrap_or_default(),
