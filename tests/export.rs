@@ -394,3 +394,43 @@ fn check_rewrites_the_configured_feed_file() {
         .collect();
     assert_eq!(left.len(), 2, "{left:?}");
 }
+
+/// The story page draws the story's facts over time as inline SVG: a row
+/// per outlet, the demo's silent $50 billion → $40 billion revision marked
+/// as silent, and the stretch where outlets disagree shaded; the browser
+/// builds it under the page's CSP, which loads nothing.
+#[test]
+fn the_story_page_draws_each_fact_over_time_and_marks_silent_changes() {
+    let page = export(&[]);
+    let start = page
+        .find("<section id=\"story-picture\">")
+        .unwrap_or_else(|| panic!("no picture of the story:\n{page}"));
+    let picture = &page[start..];
+    let picture = &picture[..picture.find("</section>").unwrap()];
+    assert!(
+        picture.contains("<figcaption>investment amount</figcaption>"),
+        "{picture}"
+    );
+    for outlet in ["techwire-daily", "harbor-ledger", "market-desk"] {
+        assert!(
+            picture.contains(&format!(">{outlet}</text>")),
+            "{outlet}: {picture}"
+        );
+    }
+    assert!(picture.contains("<circle class=\"silent\""), "{picture}");
+    assert!(
+        picture.contains("$40 billion (version 2,") && picture.contains("changed silently"),
+        "{picture}"
+    );
+    assert!(picture.contains("<rect class=\"conflict\""), "{picture}");
+    assert!(!picture.contains("style="), "{picture}");
+
+    let browser = chromium();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("story.html");
+    std::fs::write(&file, &page).unwrap();
+    let dom = dump_dom(&browser, &file, &dir.path().join("profile"));
+    assert!(dom.contains("<svg"), "{dom}");
+    assert!(dom.contains("class=\"silent\""), "{dom}");
+    assert!(dom.contains("class=\"conflict\""), "{dom}");
+}

@@ -20,10 +20,12 @@ use anyhow::Context;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use rusqlite::Connection;
 
+use crate::cli::chart;
 use crate::cli::config::Config;
 use crate::core::change::ReportedClaim;
 use crate::core::claims::{Conflict, Revision};
 use crate::core::compare::{Edit, SpanKind, WordSpan};
+use crate::core::story_chart::FactChart;
 use crate::core::wording::render_conflict;
 use crate::store::query::{self, ChangeRow, DocumentRow, QueryError, VersionDetail, VersionRow};
 
@@ -79,11 +81,17 @@ pub fn render(
         Some(_) => Vec::new(),
         None => crate::store::claims::current_conflicts(conn)?,
     };
+    // The picture of the story's facts: on the story page, over every
+    // outlet, its time axis closed when the page is generated.
+    let charts = match target {
+        Some(_) => Vec::new(),
+        None => crate::core::story_chart::layout(&query::facts::fact_points(conn)?, generated_at),
+    };
     let title = match target {
         Some(d) => format!("{} — {}", d.source, story),
         None => story.to_string(),
     };
-    Ok(page(&title, story, &pages, &conflicts, generated_at).into_string())
+    Ok(page(&title, story, &pages, &conflicts, &charts, generated_at).into_string())
 }
 
 /// `claimwatch export html [TARGET] -o FILE` (`-` for standard output).
@@ -144,6 +152,10 @@ ul.conflicts { padding: .5rem .8rem .5rem 1.8rem; background: #fdecea; border: 1
 .amount { font-weight: 600; }
 details { margin: 1rem 0; }
 details p { margin: .5rem 0; }
+figure.fact-chart { margin: 1rem 0; }
+figure.fact-chart figcaption { font-weight: 600; margin-bottom: .2rem; }
+#story-picture span.silent { color: #c0392b; }
+#story-picture span.disclosed { color: #1e7b34; }
 "#;
 
 fn page(
@@ -151,6 +163,7 @@ fn page(
     story: &str,
     pages: &[DocPage],
     conflicts: &[Conflict],
+    charts: &[FactChart],
     generated_at: &str,
 ) -> Markup {
     html! {
@@ -179,6 +192,7 @@ fn page(
                 @if pages.len() > 1 {
                     (overview(pages, conflicts))
                 }
+                (chart::section(charts))
                 @for p in pages {
                     (document(p))
                 }

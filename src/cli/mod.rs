@@ -12,6 +12,7 @@ use crate::cli::config::Config;
 use crate::service::daemon;
 
 pub mod args;
+mod chart;
 pub mod config;
 pub mod db;
 pub mod demo;

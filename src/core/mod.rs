@@ -11,6 +11,7 @@ pub mod extract;
 pub mod rng;
 pub mod sentences;
 pub mod stamp;
+pub mod story_chart;
 pub mod streak;
 pub mod urlnorm;
 pub mod wording;

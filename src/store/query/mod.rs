@@ -8,6 +8,7 @@
 //! to.
 
 pub mod claims;
+pub mod facts;
 
 pub mod search;
 
