@@ -178,7 +178,8 @@ SELECT cc.id AS claim_change_id, cc.change_id, s.name AS source, d.url,
             ELSE cc.old END AS old,
        CASE WHEN cc.kind IN ('claim', 'reworded', 'moved') THEN coalesce(cc.new, ns.text)
             ELSE cc.new END AS new,
-       cc.summary, cc.significance
+       cc.summary, cc.significance,
+       ch.disclosure, ch.notice
 FROM claim_changes cc
 JOIN changes ch ON ch.id = cc.change_id
 JOIN versions fv ON fv.id = ch.from_version_id

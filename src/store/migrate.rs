@@ -140,6 +140,25 @@ mod tests {
         assert_eq!(mode, "wal");
     }
 
+    /// A later migration that redefines a view keeps the columns an earlier
+    /// one added: 0011 redefined `claim_change_feed` and first lost 0010's
+    /// `disclosure` and `notice`.
+    #[test]
+    fn redefined_views_keep_the_columns_earlier_migrations_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("c.db")).unwrap();
+        let columns = |view: &str| -> Vec<String> {
+            let mut stmt = s.conn().prepare(&format!("SELECT * FROM {view}")).unwrap();
+            stmt.column_names().into_iter().map(str::to_string).collect()
+        };
+        for view in ["change_feed", "claim_change_feed"] {
+            let cols = columns(view);
+            for want in ["disclosure", "notice"] {
+                assert!(cols.iter().any(|c| c == want), "{view} lacks {want}: {cols:?}");
+            }
+        }
+    }
+
     #[test]
     fn a_newer_schema_is_refused() {
         let dir = tempfile::tempdir().unwrap();
