@@ -285,7 +285,7 @@ pub fn claim_key(text: &str, f: &Facets, story: &Story) -> String {
             .filter(|w| !KEY_STOPWORDS.contains(&w.as_str()))
             // Weekdays (the calendar lexicon's): "said on Monday" and "said
             // on Tuesday" are the same claim.
-            .filter(|w| !calendar::weekday(w).is_some_and(|d| !d.abbreviation))
+            .filter(|w| calendar::weekday(w).is_none_or(|d| d.abbreviation))
             .filter(|w| !ents.iter().any(|e| e.split(' ').any(|p| p == w)))
             .map(|w| w.chars().take(5).collect())
             .collect();
