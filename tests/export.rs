@@ -74,6 +74,50 @@ fn the_story_page_covers_every_outlet_with_what_it_says_now() {
     assert!(harbor.contains("$50 billion"), "{harbor}");
 }
 
+/// The demo's changes, one `<article class="change">` each.
+fn changes_of(page: &str) -> Vec<&str> {
+    page.split("<article class=\"change\"")
+        .skip(1)
+        .map(|c| c.split("</article>").next().unwrap_or(c))
+        .collect()
+}
+
+#[test]
+fn every_change_has_a_disclosure_badge_and_its_notice_quoted() {
+    let page = export(&[]);
+    let changes = changes_of(&page);
+    assert_eq!(changes.len(), 5, "{page}");
+    for c in &changes {
+        assert_eq!(c.matches("<span class=\"disclosure ").count(), 1, "{c}");
+    }
+    // The same amount revision: market-desk owned up to it, techwire-daily
+    // did not.
+    let market: Vec<_> = changes
+        .iter()
+        .filter(|c| c.contains("bet means for the cloud"))
+        .collect();
+    assert_eq!(market.len(), 1);
+    assert!(
+        market[0].contains("<span class=\"disclosure correction\"")
+            && market[0].contains(">correction</span>"),
+        "{}",
+        market[0]
+    );
+    assert!(
+        market[0].contains(
+            "<blockquote class=\"notice\">notice: &quot;Correction: A previous version of this analysis gave the wrong size for Amazon's commitment.&quot;</blockquote>"
+        ),
+        "{}",
+        market[0]
+    );
+    let silent: Vec<_> = changes
+        .iter()
+        .filter(|c| c.contains(">silent</span>"))
+        .collect();
+    assert_eq!(silent.len(), 4, "{page}");
+    assert!(silent.iter().all(|c| !c.contains("class=\"notice\"")));
+}
+
 #[test]
 fn page_text_from_fetched_pages_is_escaped() {
     use claimwatch::store::{CheckRecord, CheckResult, NewVersion, Store};
@@ -177,6 +221,24 @@ fn the_exported_page_renders_in_headless_chromium() {
     assert!(dom.contains("<ins>Shares of Amazon rose"), "{dom}");
     assert!(dom.contains("<del>"), "{dom}");
     assert!(!dom.contains("<script"), "{dom}");
+    // Each change's disclosure badge, and the correction's notice quoted.
+    let badges = |kind: &str, word: &str| {
+        dom.split(&format!("<span class=\"disclosure {kind}\""))
+            .skip(1)
+            .filter(|rest| {
+                rest.split("</span>")
+                    .next()
+                    .unwrap_or("")
+                    .ends_with(&format!(">{word}"))
+            })
+            .count()
+    };
+    assert_eq!(badges("none", "silent"), 4, "{dom}");
+    assert_eq!(badges("correction", "correction"), 1, "{dom}");
+    assert!(
+        dom.contains("notice: \"Correction: A previous version of this analysis"),
+        "{dom}"
+    );
 }
 
 /// Collects everything the library logs, for the test that reads the log.
@@ -283,7 +345,7 @@ fn one_change_reads_the_same_in_every_interface() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let page = stdout(&o);
     assert!(
-        page.contains(&format!("<p class=\"meta\">{stored}</p>")),
+        page.contains(&format!(">silent</span> {stored}</p>")),
         "{page}"
     );
 
