@@ -354,7 +354,7 @@ fn one_change_reads_the_same_in_every_interface() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let feed = stdout(&o);
     assert!(
-        feed.contains(&format!("<title>techwire-daily: {lead}</title>")),
+        feed.contains(&format!("<title>techwire-daily (silent): {lead}</title>")),
         "{feed}"
     );
     assert!(
@@ -407,12 +407,34 @@ print(json.dumps([{"id": e.id, "title": e.title, "content": e.content[0].value,
     assert_eq!(entries.len() as i64, changes);
     let techwire = entries
         .iter()
-        .find(|e| e["title"] == "techwire-daily: amount $50 billion → $40 billion")
+        .find(|e| e["title"] == "techwire-daily (silent): amount $50 billion → $40 billion")
         .unwrap_or_else(|| panic!("{entries:?}"));
     assert_eq!(techwire["type"], "text/html");
     let content = techwire["content"].as_str().unwrap();
     assert!(content.contains("<del"), "{content}");
     assert!(content.contains(">$40 billion</ins>"), "{content}");
+    assert!(!content.contains("notice:"), "{content}");
+    // The same revision, disclosed: the title says so, the content quotes
+    // the notice.
+    let market = entries
+        .iter()
+        .find(|e| e["title"] == "market-desk (correction): amount $50 billion → $40 billion")
+        .unwrap_or_else(|| panic!("{entries:?}"));
+    let content = market["content"].as_str().unwrap();
+    assert!(
+        content.contains(
+            "<blockquote>notice: &quot;Correction: A previous version of this analysis gave the wrong size for Amazon's commitment.&quot;</blockquote>"
+        ),
+        "{content}"
+    );
+    // Every entry's title carries its disclosure.
+    for e in entries {
+        let title = e["title"].as_str().unwrap();
+        assert!(
+            title.contains(" (silent): ") || title.contains(" (correction): "),
+            "{title}"
+        );
+    }
     // Ids are stable: a rewritten feed has the same ones.
     let again = read();
     let ids = |v: &[serde_json::Value]| v.iter().map(|e| e["id"].clone()).collect::<Vec<_>>();
@@ -449,7 +471,9 @@ fn check_rewrites_the_configured_feed_file() {
     let feed = std::fs::read_to_string(dir.path().join("changes.atom"))
         .unwrap_or_else(|e| panic!("no feed ({e}): {}", stderr(&o)));
     assert!(feed.starts_with("<?xml"), "{feed}");
-    assert!(feed.contains("<title>techwire-daily: amount $50 billion → $40 billion</title>"));
+    assert!(
+        feed.contains("<title>techwire-daily (silent): amount $50 billion → $40 billion</title>")
+    );
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
