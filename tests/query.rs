@@ -335,6 +335,67 @@ fn changes_lists_every_change_and_filters_by_document() {
     assert_eq!(o.status.code(), Some(USAGE), "{}", stderr(&o));
 }
 
+/// `changes --sort significance` ranks as the email does: the demo's two
+/// revisions of the amount to $40 billion are the same kind of change, and
+/// the silent one (techwire-daily) comes before the disclosed one
+/// (market-desk), which a silent hedge-only revision of the amount
+/// (harbor-ledger's "up to" dropped) also outranks.
+#[test]
+fn changes_sorted_by_significance_put_a_silent_claim_change_first() {
+    let db = shared();
+    let rows = |args: &[&str]| -> Vec<(String, i64, String, String)> {
+        json(db, args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["source"].as_str().unwrap().to_string(),
+                    r["to_version"].as_i64().unwrap(),
+                    r["disclosure"].as_str().unwrap().to_string(),
+                    r["detected_at"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // The default order stays oldest first.
+    let by_time = rows(&["changes", "--json"]);
+    assert!(by_time.windows(2).all(|w| w[0].3 <= w[1].3), "{by_time:?}");
+    assert_eq!(rows(&["changes", "--sort", "time", "--json"]), by_time);
+
+    let ranked = rows(&["changes", "--sort", "significance", "--json"]);
+    let head: Vec<(&str, i64, &str)> = ranked[..3]
+        .iter()
+        .map(|(s, v, d, _)| (s.as_str(), *v, d.as_str()))
+        .collect();
+    assert_eq!(
+        head,
+        [
+            ("techwire-daily", 2, "none"),
+            ("harbor-ledger", 2, "none"),
+            ("market-desk", 2, "correction"),
+        ]
+    );
+    let mut rest: Vec<(&str, i64)> = ranked[3..]
+        .iter()
+        .map(|(s, v, _, _)| (s.as_str(), *v))
+        .collect();
+    rest.sort();
+    assert_eq!(rest, [("harbor-ledger", 3), ("techwire-daily", 3)]);
+
+    // The table in the same order.
+    let o = claimwatch(db, &["changes", "--sort", "significance"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s}: {text}"));
+    assert!(
+        at("techwire-daily  v1 -> v2") < at("market-desk  v1 -> v2"),
+        "{text}"
+    );
+    let o = claimwatch(db, &["changes", "--sort", "loudness"]);
+    assert_eq!(o.status.code(), Some(USAGE), "{}", stderr(&o));
+}
+
 #[test]
 fn search_finds_versions_with_highlighted_snippets() {
     let db = shared();

@@ -173,8 +173,9 @@ fn run(cli: Cli, config: &mut ConfigFile) -> CmdResult<u8> {
         Command::Changes {
             target,
             since,
+            sort,
             json,
-        } => query::changes(&config.take(&cli)?, since, target.as_deref(), *json),
+        } => query::changes(&config.take(&cli)?, since, target.as_deref(), *sort, *json),
         Command::Claims {
             target,
             conflicts,

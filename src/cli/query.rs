@@ -12,6 +12,7 @@ use anyhow::Context;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::cli::args::ChangeOrder;
 use crate::cli::config::{self, Config};
 use crate::cli::error::exit;
 use crate::cli::table::Table;
@@ -242,8 +243,14 @@ pub fn diff(
     emit(&out)
 }
 
-/// `claimwatch changes [--since 7d] [TARGET]`.
-pub fn changes(config: &Config, since: &str, target: Option<&str>, json: bool) -> CmdResult<u8> {
+/// `claimwatch changes [--since 7d] [--sort time|significance] [TARGET]`.
+pub fn changes(
+    config: &Config,
+    since: &str,
+    target: Option<&str>,
+    order: ChangeOrder,
+    json: bool,
+) -> CmdResult<u8> {
     let dur = config::parse_duration(since).ok_or_else(|| {
         QueryError::BadRequest(format!(
             "--since {since:?}: expected a duration such as 30m, 24h or 7d"
@@ -253,7 +260,15 @@ pub fn changes(config: &Config, since: &str, target: Option<&str>, json: bool) -
         chrono::Utc::now() - chrono::Duration::from_std(dur).unwrap_or(chrono::Duration::MAX);
     let conn = open_db(config)?;
     let doc = target.map(|t| find_document(&conn, t)).transpose()?;
-    let rows = q::changes_since(&conn, &crate::store::timestamp(since_at), doc.map(|d| d.id))?;
+    let mut rows = q::changes_since(&conn, &crate::store::timestamp(since_at), doc.map(|d| d.id))?;
+    if order == ChangeOrder::Significance {
+        // The email's ranking, on the rows: a silent change of a claim
+        // before a disclosed one of the same kind; equal ranks stay oldest
+        // first.
+        crate::core::change::sort_by_rank(&mut rows, |r| {
+            crate::core::change::rank(&r.claim_changes, &r.diff, r.disclosure)
+        });
+    }
     if json {
         return print_json(&rows);
     }
