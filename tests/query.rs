@@ -155,6 +155,7 @@ fn json_fields_are_exactly_the_documented_ones() {
         ("show", &["show", "techwire-daily", "--json"]),
         ("diff", &["diff", "techwire-daily", "--json"]),
         ("changes", &["changes", "--json"]),
+        ("claims --disclosure", &["claims", "--disclosure", "--json"]),
         ("search", &["search", "billion", "--json"]),
         ("db backup", &["db", "backup", backup, "--json"]),
         ("db check", &["db", "check", "--json"]),
@@ -332,6 +333,49 @@ fn changes_lists_every_change_and_filters_by_document() {
     let future = claimwatch(db, &["changes", "--since", "1ms", "--json"]);
     assert_eq!(future.status.code(), Some(0));
     let o = claimwatch(db, &["changes", "--since", "yesterday"]);
+    assert_eq!(o.status.code(), Some(USAGE), "{}", stderr(&o));
+}
+
+/// `claims --disclosure`: the number a media critic asks for, per outlet.
+/// In the demo, market-desk disclosed its one claim change with a
+/// correction; the other outlets made every claim change silently.
+#[test]
+fn claims_disclosure_counts_silent_and_disclosed_claim_changes_per_outlet() {
+    let db = shared();
+    let rows = json(db, &["claims", "--disclosure", "--json"]);
+    let got: Vec<(String, i64, i64, i64, i64)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let n = |k: &str| r[k].as_i64().unwrap();
+            (
+                r["source"].as_str().unwrap().to_string(),
+                n("claim_changes"),
+                n("silent"),
+                n("disclosed"),
+                n("corrections"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("harbor-ledger".to_string(), 5, 5, 0, 0),
+            ("techwire-daily".to_string(), 3, 3, 0, 0),
+            ("market-desk".to_string(), 1, 0, 1, 1),
+        ]
+    );
+    let o = claimwatch(db, &["claims", "--disclosure"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("SOURCE"), "{text}");
+    let market = text.lines().find(|l| l.starts_with("market-desk")).unwrap();
+    assert_eq!(
+        market.split_whitespace().collect::<Vec<_>>(),
+        ["market-desk", "1", "0", "1", "1", "0", "0", "0"]
+    );
+    let o = claimwatch(db, &["claims", "--disclosure", "--conflicts"]);
     assert_eq!(o.status.code(), Some(USAGE), "{}", stderr(&o));
 }
 

@@ -117,6 +117,10 @@ pub enum Command {
         /// Only the story's facts per outlet and the conflicts.
         #[arg(long)]
         conflicts: bool,
+        /// Per outlet, the claim changes it made silently and those it
+        /// disclosed (a correction, an update note, a modification time).
+        #[arg(long, conflicts_with_all = ["target", "conflicts"])]
+        disclosure: bool,
         /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,

@@ -336,6 +336,40 @@ pub fn claims(config: &Config, target: Option<&str>, conflicts: bool, json: bool
     emit(&out)
 }
 
+/// `claimwatch claims --disclosure`: per outlet, the claim changes made
+/// silently against those disclosed over the whole history, most silent
+/// first (the view `disclosure_by_outlet`).
+pub fn claims_disclosure(config: &Config, json: bool) -> CmdResult<u8> {
+    let conn = open_db(config)?;
+    let rows = crate::store::disclosure::by_outlet(&conn).map_err(QueryError::from)?;
+    if json {
+        return print_json(&rows);
+    }
+    let mut t = Table::new(&[
+        "SOURCE",
+        "CLAIM CHANGES",
+        "SILENT",
+        "DISCLOSED",
+        "CORRECTION",
+        "UPDATE NOTE",
+        "MODIFIED TIME",
+        "UNKNOWN",
+    ]);
+    for r in &rows {
+        t.row(vec![
+            r.source.clone(),
+            r.claim_changes.to_string(),
+            r.silent.to_string(),
+            r.disclosed.to_string(),
+            r.corrections.to_string(),
+            r.update_notes.to_string(),
+            r.modified_time.to_string(),
+            r.unknown.to_string(),
+        ]);
+    }
+    emit_table(t, rows.is_empty(), "no claim changes stored yet")
+}
+
 /// `claimwatch claims` without a document: the tracked claims with who
 /// carried them first and who carries them now, the story's facts per
 /// outlet, and the conflicts between outlets (`--conflicts`: only the last
