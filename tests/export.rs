@@ -292,7 +292,9 @@ fn one_change_reads_the_same_in_every_interface() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(stored, logged);
+    // The stored summary is the log's, with the disclosure in front as
+    // the log puts it beside the versions.
+    assert_eq!(stored, format!("(silent) {logged}"));
 
     // `changes --json`: the same summary and the claim changes.
     let o = claimwatch(
@@ -338,14 +340,19 @@ fn one_change_reads_the_same_in_every_interface() {
         mail.text
     );
     assert!(mail.text.contains(&stored), "{}", mail.text);
-    assert!(mail.html.contains(&stored), "{}", mail.html);
+    // The HTML part shows the disclosure as a badge beside the rest.
+    assert!(
+        mail.html.contains(&format!(">silent</span> {logged}")),
+        "{}",
+        mail.html
+    );
 
     // The HTML export.
     let o = claimwatch(&db, &["export", "html", "techwire-daily", "-o", "-"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let page = stdout(&o);
     assert!(
-        page.contains(&format!(">silent</span> {stored}</p>")),
+        page.contains(&format!(">silent</span> {logged}</p>")),
         "{page}"
     );
 

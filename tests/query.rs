@@ -225,12 +225,12 @@ fn history_lists_every_version_with_its_change() {
     let rows = h.as_array().unwrap();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["change"], Value::Null);
-    // The log line's summary: the claim change first.
+    // The log line's summary: the disclosure, then the claim change.
     assert!(
         rows[1]["change"]
             .as_str()
             .unwrap()
-            .starts_with("amount $50 billion → $40 billion; headline changed"),
+            .starts_with("(silent) amount $50 billion → $40 billion; headline changed"),
         "{}",
         rows[1]["change"]
     );
@@ -245,6 +245,21 @@ fn history_lists_every_version_with_its_change() {
     assert_eq!(all.as_array().unwrap().len(), 8);
     let text = stdout(&claimwatch(db, &["history", "techwire-daily"]));
     assert!(text.contains("v3"), "{text}");
+    assert!(
+        text.contains("        (silent) amount $50 billion → $40 billion;"),
+        "{text}"
+    );
+    // A disclosed change: its tag, and the notice quoted below it.
+    let text = stdout(&claimwatch(db, &["history", "market-desk"]));
+    assert!(
+        text.contains("        (correction) amount $50 billion → $40 billion; headline changed;")
+            && text.contains("        notice: \"Correction: A previous version of this analysis"),
+        "{text}"
+    );
+    // The diff of two versions words its summary the same way.
+    let d = json(db, &["diff", "market-desk", "--json"]);
+    let changes = json(db, &["changes", "market-desk", "--json"]);
+    assert_eq!(d["summary"], changes[0]["summary"]);
 }
 
 #[test]

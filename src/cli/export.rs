@@ -25,7 +25,7 @@ use crate::core::change::ReportedClaim;
 use crate::core::claims::{Conflict, Revision};
 use crate::core::compare::{Edit, SpanKind, WordSpan};
 use crate::core::disclosure::Disclosure;
-use crate::core::wording::{disclosure_tag, notice_line, render_conflict};
+use crate::core::wording::{disclosure_tag, notice_line, render_conflict, untagged};
 use crate::store::query::{self, ChangeRow, DocumentRow, QueryError, VersionDetail, VersionRow};
 
 /// Everything the page shows about one document.
@@ -286,7 +286,7 @@ fn change(c: &ChangeRow) -> Markup {
     html! {
         article.change id={ "change-" (c.change_id) } {
             h3 { "Version " (c.from_version) " → " (c.to_version) " · " (time(&c.detected_at)) }
-            p.meta { (disclosure_badge(c.disclosure)) " " (c.summary) }
+            p.meta { (disclosure_badge(c.disclosure)) " " (untagged(&c.summary, c.disclosure)) }
             @if let Some(n) = &c.notice {
                 blockquote.notice { (notice_line(n)) }
             }

@@ -109,7 +109,14 @@ pub fn history(config: &Config, target: Option<&str>, json: bool) -> CmdResult<u
             r.title.as_deref().unwrap_or("(no headline)"),
         ));
         if let Some(c) = &r.change {
-            out.push_str(&format!("        {c}\n"));
+            let d = r
+                .disclosure
+                .unwrap_or(crate::core::disclosure::Disclosure::Unknown);
+            out.push_str(&format!(
+                "        {}\n",
+                crate::core::wording::with_disclosure(c, d, r.notice.as_deref())
+                    .replace('\n', "\n        ")
+            ));
         }
     }
     if rows.is_empty() {
@@ -195,7 +202,6 @@ pub fn diff(
         q::version_text(&conn, doc.id, to)?.1,
     );
     let claim_changes = crate::core::analysis::claim_changes(&old, &new, &config.story.claims());
-    let summary = crate::core::wording::headline(&claim_changes, &diff);
     // What each version's page declared (found again in the text for
     // versions stored before that was kept).
     let declared = |n: i64, text: &str| -> CmdResult<_> {
@@ -212,6 +218,7 @@ pub fn diff(
     } else {
         crate::core::disclosure::decide(&od, om.as_deref(), &nd, nm.as_deref())
     };
+    let summary = crate::core::wording::change_summary(&claim_changes, &diff, disclosure);
     if json {
         return print_json(&DiffOut {
             document_id: doc.id,
@@ -280,7 +287,8 @@ pub fn changes(
             r.source,
             r.from_version,
             r.to_version,
-            crate::core::wording::with_disclosure(&r.summary, r.disclosure, r.notice.as_deref()),
+            crate::core::wording::with_disclosure(&r.summary, r.disclosure, r.notice.as_deref())
+                .replace('\n', "\n  "),
             r.url
         ));
         for c in &r.claim_changes {

@@ -15,7 +15,7 @@ use std::path::Path;
 use maud::{Markup, html};
 use rusqlite::Connection;
 
-use crate::core::wording::{disclosure_tag, notice_line};
+use crate::core::wording::{disclosure_tag, notice_line, untagged};
 use crate::service::email::render::{claim_html, diff_html};
 use crate::store::query::{self, ChangeRow, QueryError};
 
@@ -81,10 +81,10 @@ pub fn feed(conn: &Connection, story: &str, generated_at: &str) -> Result<String
 /// tags it, and the most significant claim change, else the summary:
 /// `techwire-daily (silent): amount $50 billion → $40 billion`.
 pub fn entry_title(c: &ChangeRow) -> String {
-    let lead = c
-        .claim_changes
-        .first()
-        .map_or(c.summary.as_str(), |cc| cc.label.as_str());
+    let lead = c.claim_changes.first().map_or_else(
+        || untagged(&c.summary, c.disclosure),
+        |cc| cc.label.as_str(),
+    );
     format!("{} ({}): {lead}", c.source, disclosure_tag(c.disclosure))
 }
 
