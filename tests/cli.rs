@@ -156,6 +156,36 @@ fn demo_runs_the_daemon_and_leaves_a_database_with_the_scripted_changes() {
         diffs.iter().any(|d| d.contains("reportedly")),
         "the hedge is recorded"
     );
+    // The same revision of the amount twice: techwire-daily silently,
+    // market-desk with a correction notice appended.
+    let amount_revisions: Vec<(String, String, Option<String>)> = conn
+        .prepare(
+            "SELECT cf.source, cf.disclosure, cf.notice
+             FROM claim_change_feed cc JOIN change_feed cf ON cf.change_id = cc.change_id
+             WHERE cc.change_kind = 'amount_changed' AND cc.new = '$40 billion'
+             ORDER BY cf.source",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(amount_revisions.len(), 2, "{amount_revisions:?}");
+    assert_eq!(
+        (&amount_revisions[0].0[..], &amount_revisions[0].1[..]),
+        ("market-desk", "correction")
+    );
+    assert!(
+        amount_revisions[0]
+            .2
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Correction:")),
+        "{amount_revisions:?}"
+    );
+    assert_eq!(
+        amount_revisions[1],
+        ("techwire-daily".to_string(), "none".to_string(), None)
+    );
     let not_modified: i64 = conn
         .query_row(
             "SELECT count(*) FROM fetch_log WHERE outcome = 'not_modified'",

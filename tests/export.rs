@@ -74,6 +74,50 @@ fn the_story_page_covers_every_outlet_with_what_it_says_now() {
     assert!(harbor.contains("$50 billion"), "{harbor}");
 }
 
+/// The demo's changes, one `<article class="change">` each.
+fn changes_of(page: &str) -> Vec<&str> {
+    page.split("<article class=\"change\"")
+        .skip(1)
+        .map(|c| c.split("</article>").next().unwrap_or(c))
+        .collect()
+}
+
+#[test]
+fn every_change_has_a_disclosure_badge_and_its_notice_quoted() {
+    let page = export(&[]);
+    let changes = changes_of(&page);
+    assert_eq!(changes.len(), 5, "{page}");
+    for c in &changes {
+        assert_eq!(c.matches("<span class=\"disclosure ").count(), 1, "{c}");
+    }
+    // The same amount revision: market-desk owned up to it, techwire-daily
+    // did not.
+    let market: Vec<_> = changes
+        .iter()
+        .filter(|c| c.contains("bet means for the cloud"))
+        .collect();
+    assert_eq!(market.len(), 1);
+    assert!(
+        market[0].contains("<span class=\"disclosure correction\"")
+            && market[0].contains(">correction</span>"),
+        "{}",
+        market[0]
+    );
+    assert!(
+        market[0].contains(
+            "<blockquote class=\"notice\">notice: &quot;Correction: A previous version of this analysis gave the wrong size for Amazon's commitment.&quot;</blockquote>"
+        ),
+        "{}",
+        market[0]
+    );
+    let silent: Vec<_> = changes
+        .iter()
+        .filter(|c| c.contains(">silent</span>"))
+        .collect();
+    assert_eq!(silent.len(), 4, "{page}");
+    assert!(silent.iter().all(|c| !c.contains("class=\"notice\"")));
+}
+
 #[test]
 fn page_text_from_fetched_pages_is_escaped() {
     use claimwatch::store::{CheckRecord, CheckResult, NewVersion, Store};
@@ -177,6 +221,24 @@ fn the_exported_page_renders_in_headless_chromium() {
     assert!(dom.contains("<ins>Shares of Amazon rose"), "{dom}");
     assert!(dom.contains("<del>"), "{dom}");
     assert!(!dom.contains("<script"), "{dom}");
+    // Each change's disclosure badge, and the correction's notice quoted.
+    let badges = |kind: &str, word: &str| {
+        dom.split(&format!("<span class=\"disclosure {kind}\""))
+            .skip(1)
+            .filter(|rest| {
+                rest.split("</span>")
+                    .next()
+                    .unwrap_or("")
+                    .ends_with(&format!(">{word}"))
+            })
+            .count()
+    };
+    assert_eq!(badges("none", "silent"), 4, "{dom}");
+    assert_eq!(badges("correction", "correction"), 1, "{dom}");
+    assert!(
+        dom.contains("notice: \"Correction: A previous version of this analysis"),
+        "{dom}"
+    );
 }
 
 /// Collects everything the library logs, for the test that reads the log.
@@ -230,7 +292,9 @@ fn one_change_reads_the_same_in_every_interface() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(stored, logged);
+    // The stored summary is the log's, with the disclosure in front as
+    // the log puts it beside the versions.
+    assert_eq!(stored, format!("(silent) {logged}"));
 
     // `changes --json`: the same summary and the claim changes.
     let o = claimwatch(
@@ -276,14 +340,19 @@ fn one_change_reads_the_same_in_every_interface() {
         mail.text
     );
     assert!(mail.text.contains(&stored), "{}", mail.text);
-    assert!(mail.html.contains(&stored), "{}", mail.html);
+    // The HTML part shows the disclosure as a badge beside the rest.
+    assert!(
+        mail.html.contains(&format!(">silent</span> {logged}")),
+        "{}",
+        mail.html
+    );
 
     // The HTML export.
     let o = claimwatch(&db, &["export", "html", "techwire-daily", "-o", "-"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let page = stdout(&o);
     assert!(
-        page.contains(&format!("<p class=\"meta\">{stored}</p>")),
+        page.contains(&format!(">silent</span> {logged}</p>")),
         "{page}"
     );
 
@@ -292,7 +361,7 @@ fn one_change_reads_the_same_in_every_interface() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let feed = stdout(&o);
     assert!(
-        feed.contains(&format!("<title>techwire-daily: {lead}</title>")),
+        feed.contains(&format!("<title>techwire-daily (silent): {lead}</title>")),
         "{feed}"
     );
     assert!(
@@ -345,12 +414,34 @@ print(json.dumps([{"id": e.id, "title": e.title, "content": e.content[0].value,
     assert_eq!(entries.len() as i64, changes);
     let techwire = entries
         .iter()
-        .find(|e| e["title"] == "techwire-daily: amount $50 billion → $40 billion")
+        .find(|e| e["title"] == "techwire-daily (silent): amount $50 billion → $40 billion")
         .unwrap_or_else(|| panic!("{entries:?}"));
     assert_eq!(techwire["type"], "text/html");
     let content = techwire["content"].as_str().unwrap();
     assert!(content.contains("<del"), "{content}");
     assert!(content.contains(">$40 billion</ins>"), "{content}");
+    assert!(!content.contains("notice:"), "{content}");
+    // The same revision, disclosed: the title says so, the content quotes
+    // the notice.
+    let market = entries
+        .iter()
+        .find(|e| e["title"] == "market-desk (correction): amount $50 billion → $40 billion")
+        .unwrap_or_else(|| panic!("{entries:?}"));
+    let content = market["content"].as_str().unwrap();
+    assert!(
+        content.contains(
+            "<blockquote>notice: &quot;Correction: A previous version of this analysis gave the wrong size for Amazon's commitment.&quot;</blockquote>"
+        ),
+        "{content}"
+    );
+    // Every entry's title carries its disclosure.
+    for e in entries {
+        let title = e["title"].as_str().unwrap();
+        assert!(
+            title.contains(" (silent): ") || title.contains(" (correction): "),
+            "{title}"
+        );
+    }
     // Ids are stable: a rewritten feed has the same ones.
     let again = read();
     let ids = |v: &[serde_json::Value]| v.iter().map(|e| e["id"].clone()).collect::<Vec<_>>();
@@ -387,7 +478,9 @@ fn check_rewrites_the_configured_feed_file() {
     let feed = std::fs::read_to_string(dir.path().join("changes.atom"))
         .unwrap_or_else(|e| panic!("no feed ({e}): {}", stderr(&o)));
     assert!(feed.starts_with("<?xml"), "{feed}");
-    assert!(feed.contains("<title>techwire-daily: amount $50 billion → $40 billion</title>"));
+    assert!(
+        feed.contains("<title>techwire-daily (silent): amount $50 billion → $40 billion</title>")
+    );
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -397,7 +490,8 @@ fn check_rewrites_the_configured_feed_file() {
 
 /// The story page draws the story's facts over time as inline SVG: a row
 /// per outlet, the demo's silent $50 billion → $40 billion revision marked
-/// as silent, and the stretch where outlets disagree shaded; the browser
+/// as silent and market-desk's corrected one as disclosed, and the stretch
+/// where outlets disagree shaded; the browser
 /// builds it under the page's CSP, which loads nothing.
 #[test]
 fn the_story_page_draws_each_fact_over_time_and_marks_silent_changes() {
@@ -418,6 +512,12 @@ fn the_story_page_draws_each_fact_over_time_and_marks_silent_changes() {
         );
     }
     assert!(picture.contains("<circle class=\"silent\""), "{picture}");
+    // market-desk lowers the amount with a correction notice: disclosed.
+    assert!(picture.contains("<circle class=\"disclosed\""), "{picture}");
+    assert!(
+        picture.contains("changed with a correction notice"),
+        "{picture}"
+    );
     assert!(
         picture.contains("$40 billion (version 2,") && picture.contains("changed silently"),
         "{picture}"

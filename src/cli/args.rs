@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -98,6 +98,11 @@ pub enum Command {
         /// How far back, e.g. 30m, 24h, 7d.
         #[arg(long, default_value = "7d")]
         since: String,
+        /// The order: `time` (oldest first) or `significance` (claim
+        /// changes first, a silent change before a disclosed one of the
+        /// same kind, as the email ranks them).
+        #[arg(long, value_enum, default_value_t = ChangeOrder::Time)]
+        sort: ChangeOrder,
         /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
@@ -112,6 +117,10 @@ pub enum Command {
         /// Only the story's facts per outlet and the conflicts.
         #[arg(long)]
         conflicts: bool,
+        /// Per outlet, the claim changes it made silently and those it
+        /// disclosed (a correction, an update note, a modification time).
+        #[arg(long, conflicts_with_all = ["target", "conflicts"])]
+        disclosure: bool,
         /// Print JSON instead of a table (fields in docs/CLI.md).
         #[arg(long)]
         json: bool,
@@ -196,6 +205,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The order of `claimwatch changes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChangeOrder {
+    /// Oldest first, as detected.
+    Time,
+    /// Most significant first (`core::change::rank`).
+    Significance,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,9 +1,9 @@
 //! `claimwatch export html`: one self-contained HTML page for an article or
 //! for the whole story — what each outlet says now, the conflicts between
 //! outlets, a timeline of versions, and every change as the engine found
-//! and stored it: its claim changes (most significant first), the story
-//! facts it revised, the conflicts it started, and its inserted and deleted
-//! words.
+//! and stored it: whether the outlet disclosed it (a badge, and the notice
+//! quoted), its claim changes (most significant first), the story facts it
+//! revised, the conflicts it started, and its inserted and deleted words.
 //!
 //! Architecture invariants: the page needs nothing but itself (inline CSS,
 //! no script, no image, a Content-Security-Policy that forbids loading
@@ -26,7 +26,8 @@ use crate::core::change::ReportedClaim;
 use crate::core::claims::{Conflict, Revision};
 use crate::core::compare::{Edit, SpanKind, WordSpan};
 use crate::core::story_chart::FactChart;
-use crate::core::wording::render_conflict;
+use crate::core::disclosure::Disclosure;
+use crate::core::wording::{disclosure_tag, notice_line, render_conflict, untagged};
 use crate::store::query::{self, ChangeRow, DocumentRow, QueryError, VersionDetail, VersionRow};
 
 /// Everything the page shows about one document.
@@ -299,7 +300,10 @@ fn change(c: &ChangeRow) -> Markup {
     html! {
         article.change id={ "change-" (c.change_id) } {
             h3 { "Version " (c.from_version) " → " (c.to_version) " · " (time(&c.detected_at)) }
-            p.meta { (c.summary) }
+            p.meta { (disclosure_badge(c.disclosure)) " " (untagged(&c.summary, c.disclosure)) }
+            @if let Some(n) = &c.notice {
+                blockquote.notice { (notice_line(n)) }
+            }
             @if !c.claim_changes.is_empty() || !c.revisions.is_empty() || !c.conflicts.is_empty() {
                 ul.callouts {
                     @for cc in &c.claim_changes { li.claim { (claim(cc)) } }
@@ -317,6 +321,24 @@ fn change(c: &ChangeRow) -> Markup {
                     Edit::Delete { text, .. } => p.edit.removed { span.tag { "removed" } " " del { (text) } },
                 }
             }
+        }
+    }
+}
+
+/// Whether the outlet owned up to a change, as a badge: `silent` in red,
+/// a disclosed change (`correction`, `update note`, `modified time`) in
+/// green. Styled inline, beside the change it marks.
+fn disclosure_badge(d: Disclosure) -> Markup {
+    let colours = match d {
+        Disclosure::None => "background:#fde2e2;color:#8a1c1c;border:1px solid #f1aeb5;",
+        Disclosure::Unknown => "background:#eee;color:#5a5a5a;border:1px solid #d0d0d0;",
+        _ => "background:#e3f4e6;color:#0b4a17;border:1px solid #9ed3a8;",
+    };
+    html! {
+        span class={ "disclosure " (d.as_str()) }
+            style={ "display:inline-block;padding:0 .4em;border-radius:3px;font-size:.8rem;font-weight:600;" (colours) }
+            title="whether the page disclosed this change" {
+            (disclosure_tag(d))
         }
     }
 }

@@ -174,11 +174,18 @@ fn run(cli: Cli, config: &mut ConfigFile) -> CmdResult<u8> {
         Command::Changes {
             target,
             since,
+            sort,
             json,
-        } => query::changes(&config.take(&cli)?, since, target.as_deref(), *json),
+        } => query::changes(&config.take(&cli)?, since, target.as_deref(), *sort, *json),
+        Command::Claims {
+            disclosure: true,
+            json,
+            ..
+        } => query::claims_disclosure(&config.take(&cli)?, *json),
         Command::Claims {
             target,
             conflicts,
+            disclosure: false,
             json,
         } => query::claims(&config.take(&cli)?, target.as_deref(), *conflicts, *json),
         Command::Compare { old, new, json } => {

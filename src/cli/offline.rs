@@ -94,7 +94,7 @@ impl Comparison {
             .collect();
         serde_json::json!({
             "text_changed": !self.diff.is_empty(),
-            "summary": self.diff.summary(),
+            "summary": self.summary(),
             "disclosure": self.disclosure,
             "notice": self.notice,
             "claim_changes": changes,
@@ -102,10 +102,16 @@ impl Comparison {
         })
     }
 
+    /// The one-line summary, as a stored change's: the disclosure, the
+    /// most significant claim change, the text summary.
+    pub fn summary(&self) -> String {
+        crate::core::wording::change_summary(&self.claim_changes, &self.diff, self.disclosure)
+    }
+
     /// The report as the log shows it: claim changes, then the text diff.
     pub fn render(&self) -> String {
         let mut out = crate::core::wording::with_disclosure(
-            &self.diff.summary(),
+            &self.summary(),
             self.disclosure,
             self.notice.as_deref(),
         );

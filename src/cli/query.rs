@@ -12,6 +12,7 @@ use anyhow::Context;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use crate::cli::args::ChangeOrder;
 use crate::cli::config::{self, Config};
 use crate::cli::error::exit;
 use crate::cli::table::Table;
@@ -108,7 +109,14 @@ pub fn history(config: &Config, target: Option<&str>, json: bool) -> CmdResult<u
             r.title.as_deref().unwrap_or("(no headline)"),
         ));
         if let Some(c) = &r.change {
-            out.push_str(&format!("        {c}\n"));
+            let d = r
+                .disclosure
+                .unwrap_or(crate::core::disclosure::Disclosure::Unknown);
+            out.push_str(&format!(
+                "        {}\n",
+                crate::core::wording::with_disclosure(c, d, r.notice.as_deref())
+                    .replace('\n', "\n        ")
+            ));
         }
     }
     if rows.is_empty() {
@@ -194,7 +202,6 @@ pub fn diff(
         q::version_text(&conn, doc.id, to)?.1,
     );
     let claim_changes = crate::core::analysis::claim_changes(&old, &new, &config.story.claims());
-    let summary = crate::core::wording::headline(&claim_changes, &diff);
     // What each version's page declared (found again in the text for
     // versions stored before that was kept).
     let declared = |n: i64, text: &str| -> CmdResult<_> {
@@ -211,6 +218,7 @@ pub fn diff(
     } else {
         crate::core::disclosure::decide(&od, om.as_deref(), &nd, nm.as_deref())
     };
+    let summary = crate::core::wording::change_summary(&claim_changes, &diff, disclosure);
     if json {
         return print_json(&DiffOut {
             document_id: doc.id,
@@ -242,8 +250,14 @@ pub fn diff(
     emit(&out)
 }
 
-/// `claimwatch changes [--since 7d] [TARGET]`.
-pub fn changes(config: &Config, since: &str, target: Option<&str>, json: bool) -> CmdResult<u8> {
+/// `claimwatch changes [--since 7d] [--sort time|significance] [TARGET]`.
+pub fn changes(
+    config: &Config,
+    since: &str,
+    target: Option<&str>,
+    order: ChangeOrder,
+    json: bool,
+) -> CmdResult<u8> {
     let dur = config::parse_duration(since).ok_or_else(|| {
         QueryError::BadRequest(format!(
             "--since {since:?}: expected a duration such as 30m, 24h or 7d"
@@ -253,7 +267,15 @@ pub fn changes(config: &Config, since: &str, target: Option<&str>, json: bool) -
         chrono::Utc::now() - chrono::Duration::from_std(dur).unwrap_or(chrono::Duration::MAX);
     let conn = open_db(config)?;
     let doc = target.map(|t| find_document(&conn, t)).transpose()?;
-    let rows = q::changes_since(&conn, &crate::store::timestamp(since_at), doc.map(|d| d.id))?;
+    let mut rows = q::changes_since(&conn, &crate::store::timestamp(since_at), doc.map(|d| d.id))?;
+    if order == ChangeOrder::Significance {
+        // The email's ranking, on the rows: a silent change of a claim
+        // before a disclosed one of the same kind; equal ranks stay oldest
+        // first.
+        crate::core::change::sort_by_rank(&mut rows, |r| {
+            crate::core::change::rank(&r.claim_changes, &r.diff, r.disclosure)
+        });
+    }
     if json {
         return print_json(&rows);
     }
@@ -265,7 +287,8 @@ pub fn changes(config: &Config, since: &str, target: Option<&str>, json: bool) -
             r.source,
             r.from_version,
             r.to_version,
-            crate::core::wording::with_disclosure(&r.summary, r.disclosure, r.notice.as_deref()),
+            crate::core::wording::with_disclosure(&r.summary, r.disclosure, r.notice.as_deref())
+                .replace('\n', "\n  "),
             r.url
         ));
         for c in &r.claim_changes {
@@ -319,6 +342,40 @@ pub fn claims(config: &Config, target: Option<&str>, conflicts: bool, json: bool
         out.push('\n');
     }
     emit(&out)
+}
+
+/// `claimwatch claims --disclosure`: per outlet, the claim changes made
+/// silently against those disclosed over the whole history, most silent
+/// first (the view `disclosure_by_outlet`).
+pub fn claims_disclosure(config: &Config, json: bool) -> CmdResult<u8> {
+    let conn = open_db(config)?;
+    let rows = crate::store::disclosure::by_outlet(&conn).map_err(QueryError::from)?;
+    if json {
+        return print_json(&rows);
+    }
+    let mut t = Table::new(&[
+        "SOURCE",
+        "CLAIM CHANGES",
+        "SILENT",
+        "DISCLOSED",
+        "CORRECTION",
+        "UPDATE NOTE",
+        "MODIFIED TIME",
+        "UNKNOWN",
+    ]);
+    for r in &rows {
+        t.row(vec![
+            r.source.clone(),
+            r.claim_changes.to_string(),
+            r.silent.to_string(),
+            r.disclosed.to_string(),
+            r.corrections.to_string(),
+            r.update_notes.to_string(),
+            r.modified_time.to_string(),
+            r.unknown.to_string(),
+        ]);
+    }
+    emit_table(t, rows.is_empty(), "no claim changes stored yet")
 }
 
 /// `claimwatch claims` without a document: the tracked claims with who

@@ -98,35 +98,49 @@ impl ReportedClaim {
     }
 }
 
+/// How a change ranks among others, higher first: its significance, then
+/// the kind of its highest-ranked claim change, then whether it was silent
+/// (a silent change of a fact or claim outranks a disclosed change of the
+/// same kind), then whether a value changed.
+pub type Rank = (Significance, u8, bool, bool);
+
+/// The ranking of a change from its parts, for whatever row carries them
+/// (a report item, a `changes` row).
+pub fn rank(claim_changes: &[ReportedClaim], diff: &TextDiff, disclosure: Disclosure) -> Rank {
+    let (kind, value) = claim_changes
+        .iter()
+        .map(ReportedClaim::rank)
+        .max()
+        .unwrap_or((0, false));
+    (
+        significance(claim_changes, diff),
+        kind,
+        disclosure.is_silent(),
+        value,
+    )
+}
+
+/// How much a change matters: a claim change, else a headline change,
+/// else text.
+pub fn significance(claim_changes: &[ReportedClaim], diff: &TextDiff) -> Significance {
+    if !claim_changes.is_empty() {
+        Significance::Claims
+    } else if diff.title.is_some() {
+        Significance::Headline
+    } else {
+        Significance::Text
+    }
+}
+
 impl ReportItem {
-    /// The ranking of a change among others: its significance, then the
-    /// kind of its highest-ranked claim change, then whether it was silent
-    /// (a silent change of a fact or claim outranks a disclosed change of
-    /// the same kind), then whether a value changed.
-    pub fn rank(&self) -> (Significance, u8, bool, bool) {
-        let (kind, value) = self
-            .claim_changes
-            .iter()
-            .map(ReportedClaim::rank)
-            .max()
-            .unwrap_or((0, false));
-        (
-            self.significance(),
-            kind,
-            self.disclosure.is_silent(),
-            value,
-        )
+    /// The ranking of this change among others (see [`rank`]).
+    pub fn rank(&self) -> Rank {
+        rank(&self.claim_changes, &self.diff, self.disclosure)
     }
 
     /// How much this change matters.
     pub fn significance(&self) -> Significance {
-        if !self.claim_changes.is_empty() {
-            Significance::Claims
-        } else if self.diff.title.is_some() {
-            Significance::Headline
-        } else {
-            Significance::Text
-        }
+        significance(&self.claim_changes, &self.diff)
     }
 }
 
@@ -134,7 +148,14 @@ impl ReportItem {
 /// rank keep their order (oldest first). A report leads with what matters
 /// most, not with whichever check happened to finish first.
 pub fn by_significance(items: &mut [ReportItem]) {
-    items.sort_by_key(|i| std::cmp::Reverse(i.rank()));
+    sort_by_rank(items, ReportItem::rank);
+}
+
+/// Orders any rows of changes most significant first by [`rank`], keeping
+/// the order of rows of equal rank: the one ranking of digests and
+/// `changes --sort significance`.
+pub fn sort_by_rank<T>(rows: &mut [T], rank_of: impl Fn(&T) -> Rank) {
+    rows.sort_by_key(|r| std::cmp::Reverse(rank_of(r)));
 }
 
 #[cfg(test)]

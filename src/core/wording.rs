@@ -240,10 +240,42 @@ pub fn notice_line(notice: &str) -> String {
     format!("notice: \"{notice}\"")
 }
 
+/// A summary with its disclosure tag in front: `(silent) 1 sentence
+/// edited`. A summary that carries its tag already (every summary stored
+/// since changes were stored with their disclosure) is returned as it is,
+/// so a summary read back from the store is never tagged twice.
+pub fn tagged(summary: &str, d: Disclosure) -> String {
+    let tag = format!("({}) ", disclosure_tag(d));
+    if summary.starts_with(&tag) {
+        summary.to_string()
+    } else {
+        format!("{tag}{summary}")
+    }
+}
+
+/// A summary without its disclosure tag, for a page that shows the
+/// disclosure beside it as a badge.
+pub fn untagged(summary: &str, d: Disclosure) -> &str {
+    summary
+        .strip_prefix('(')
+        .and_then(|s| s.strip_prefix(disclosure_tag(d)))
+        .and_then(|s| s.strip_prefix(") "))
+        .unwrap_or(summary)
+}
+
+/// The one-line summary of a change as it is stored (`changes.summary`)
+/// and listed: its disclosure, its most significant claim change, then the
+/// text summary: `(silent) amount $50 billion → $40 billion; 1 sentence
+/// edited (+1/-1 words)`. The log line says the same words around the
+/// versions: `version 1 -> 2 (silent): amount …`.
+pub fn change_summary(claim_changes: &[ClaimChange], diff: &TextDiff, d: Disclosure) -> String {
+    tagged(&headline(claim_changes, diff), d)
+}
+
 /// A summary with its disclosure: `(silent) 1 sentence edited`, and the
 /// notice quoted on the next line when there is one.
 pub fn with_disclosure(summary: &str, d: Disclosure, notice: Option<&str>) -> String {
-    let mut out = format!("({}) {summary}", disclosure_tag(d));
+    let mut out = tagged(summary, d);
     if let Some(n) = notice {
         out.push('\n');
         out.push_str(&notice_line(n));
@@ -438,6 +470,42 @@ mod tests {
             line.summary
         );
         assert!(!line.summary.contains("none → tuesday"), "{}", line.summary);
+    }
+
+    #[test]
+    fn a_summary_carries_its_disclosure_once() {
+        let diff = crate::core::compare::compare(
+            "Amazon will invest $50 billion.",
+            "Amazon will invest $40 billion.",
+        );
+        let stored = change_summary(&[amount_change()], &diff, Disclosure::None);
+        assert_eq!(
+            stored,
+            "(silent) amount $50 billion → $40 billion; 1 sentence edited (+1/-1 words)"
+        );
+        // Read back and shown again: tagged once, the notice below it.
+        assert_eq!(tagged(&stored, Disclosure::None), stored);
+        assert_eq!(with_disclosure(&stored, Disclosure::None, None), stored);
+        let corrected = change_summary(&[], &diff, Disclosure::Correction);
+        assert_eq!(
+            with_disclosure(&corrected, Disclosure::Correction, Some("Correction: x.")),
+            "(correction) 1 sentence edited (+1/-1 words)\nnotice: \"Correction: x.\""
+        );
+        // A summary stored before disclosures were kept gains its tag.
+        assert_eq!(
+            tagged("1 sentence edited", Disclosure::Unknown),
+            "(disclosure unknown) 1 sentence edited"
+        );
+        // Beside a badge, without it.
+        assert_eq!(
+            untagged(&stored, Disclosure::None),
+            "amount $50 billion → $40 billion; 1 sentence edited (+1/-1 words)"
+        );
+        assert_eq!(
+            untagged("1 sentence edited", Disclosure::None),
+            "1 sentence edited"
+        );
+        assert_eq!(untagged(&stored, Disclosure::Correction), stored);
     }
 
     #[test]

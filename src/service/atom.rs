@@ -1,9 +1,10 @@
 //! Files the daemon and the CLI write for readers: the Atom feed of
 //! changes (RFC 4287), and the atomic write every export uses.
 //!
-//! One entry per stored change, newest first: titled by the outlet and its
-//! most significant claim change, the stored summary as the entry summary,
-//! and the claim changes and word diff as HTML content (inline styles, as
+//! One entry per stored change, newest first: titled by the outlet, its
+//! disclosure (`(silent)`, as in the log) and its most significant claim
+//! change, the stored summary as the entry summary, and the notice, the
+//! claim changes and word diff as HTML content (inline styles, as
 //! in the email: feed readers drop style sheets). Entry ids are derived
 //! from the document URL and the version number, so they stay the same
 //! across rewrites of the feed and across rebuilt databases.
@@ -14,6 +15,7 @@ use std::path::Path;
 use maud::{Markup, html};
 use rusqlite::Connection;
 
+use crate::core::wording::{disclosure_tag, notice_line, untagged};
 use crate::service::email::render::{claim_html, diff_html};
 use crate::store::query::{self, ChangeRow, QueryError};
 
@@ -75,20 +77,24 @@ pub fn feed(conn: &Connection, story: &str, generated_at: &str) -> Result<String
     ))
 }
 
-/// The title of a change's entry: the outlet and the most significant
-/// claim change, else the summary.
+/// The title of a change's entry: the outlet, its disclosure as the log
+/// tags it, and the most significant claim change, else the summary:
+/// `techwire-daily (silent): amount $50 billion → $40 billion`.
 pub fn entry_title(c: &ChangeRow) -> String {
-    let lead = c
-        .claim_changes
-        .first()
-        .map_or(c.summary.as_str(), |cc| cc.label.as_str());
-    format!("{}: {lead}", c.source)
+    let lead = c.claim_changes.first().map_or_else(
+        || untagged(&c.summary, c.disclosure),
+        |cc| cc.label.as_str(),
+    );
+    format!("{} ({}): {lead}", c.source, disclosure_tag(c.disclosure))
 }
 
 fn entry(c: &ChangeRow) -> Markup {
     let web = c.url.starts_with("http://") || c.url.starts_with("https://");
     let content = html! {
         p { (c.summary) }
+        @if let Some(n) = &c.notice {
+            blockquote { (notice_line(n)) }
+        }
         @if !c.claim_changes.is_empty() {
             ul { @for cc in &c.claim_changes { li { (claim_html(cc)) } } }
         }

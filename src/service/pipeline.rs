@@ -685,8 +685,8 @@ fn analyse(
     };
     let change = latest.as_ref().zip(diff).map(|(l, diff)| NewChange {
         from_version_id: l.id,
-        // The log line's summary: the most significant claim change first.
-        summary: crate::core::wording::headline(&report.claim_changes, &diff),
+        // The log line's summary, with its disclosure: `(silent) amount …`.
+        summary: crate::core::wording::change_summary(&report.claim_changes, &diff, disclosure),
         approximate: diff.approximate,
         diff_json: serde_json::to_string(&diff).unwrap_or_else(|_| "{}".into()),
         disclosure,

@@ -148,7 +148,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(&dir.path().join("c.db")).unwrap();
         let columns = |view: &str| -> Vec<String> {
-            let mut stmt = s.conn().prepare(&format!("SELECT * FROM {view}")).unwrap();
+            let stmt = s.conn().prepare(&format!("SELECT * FROM {view}")).unwrap();
             stmt.column_names().into_iter().map(str::to_string).collect()
         };
         for view in ["change_feed", "claim_change_feed"] {

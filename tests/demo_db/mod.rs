@@ -1,7 +1,8 @@
 //! A database made by the real pipeline against the bundled demo site:
 //! every article checked at steps 0, 1 and 2 of its timeline, so there are
 //! first versions, changed versions (an amount revised from $50 to $40
-//! billion, a hedge added, a paragraph replaced) and an unchanged one.
+//! billion silently by one outlet and with a correction notice by another,
+//! a hedge added, a paragraph replaced) and an unchanged one.
 
 #![allow(dead_code)]
 

@@ -1,7 +1,9 @@
 //! The bundled demo site: three outlets covering Amazon's $50 billion
 //! investment in OpenAI, each article moving through a scripted timeline of
-//! versions, and every response carrying noise (a timestamp, an ad id, a
-//! "most read" box, a visitor count) that must never be reported as a change.
+//! versions (two outlets lower the amount to $40 billion: one silently, one
+//! with a correction notice), and every response carrying noise (a
+//! timestamp, an ad id, a "most read" box, a visitor count) that must never
+//! be reported as a change.
 //!
 //! The same site serves the integration tests.
 
@@ -113,12 +115,15 @@ static OUTLETS: [Outlet; 3] = [
                     "The deal could accelerate competition between AWS and Microsoft Azure for enterprise customers.",
                 ],
             },
+            // The same revision as techwire-daily's, but owned up to: a
+            // correction appended at the foot of the article.
             ArticleVersion {
-                headline: "What Amazon's $50 billion OpenAI bet means for the cloud",
+                headline: "What Amazon's $40 billion OpenAI bet means for the cloud",
                 paragraphs: &[
-                    "Amazon's $50 billion investment in OpenAI ranks among the largest single bets ever placed on an AI developer.",
+                    "Amazon's $40 billion investment in OpenAI ranks among the largest single bets ever placed on an AI developer.",
                     "For OpenAI, the money provides runway at a time when training costs for large models have soared.",
                     "The deal could accelerate competition between AWS and Microsoft Azure for enterprise customers.",
+                    "Correction: A previous version of this analysis gave the wrong size for Amazon's commitment.",
                 ],
             },
         ],

@@ -12,7 +12,7 @@ use maud::{DOCTYPE, Markup, html};
 pub use crate::core::change::Significance;
 use crate::core::change::{ReportItem, ReportedClaim, by_significance};
 use crate::core::compare::{Edit, SpanKind, TextDiff, WordSpan};
-use crate::core::wording::{disclosure_tag, notice_line, with_disclosure};
+use crate::core::wording::{disclosure_tag, notice_line, untagged, with_disclosure};
 
 /// Removed words: red, struck through.
 const DEL_STYLE: &str =
@@ -287,7 +287,7 @@ pub fn html(items: &[ReportItem]) -> String {
                             b { (i.source) } " · " (link(&i.url, i.headline.as_deref().unwrap_or(&i.url)))
                         }
                         p style=(META_STYLE) { (versions(i)) }
-                        p style=(META_STYLE) { (disclosure_badge(i)) " " (i.summary) }
+                        p style=(META_STYLE) { (disclosure_badge(i)) " " (untagged(&i.summary, i.disclosure)) }
                         @if let Some(n) = &i.notice {
                             p style=(META_STYLE) { (notice_line(n)) }
                         }
