@@ -315,3 +315,41 @@ fn class_a_short_dense_box_does_not_beat_a_longer_article() {
     assert!(a.text.contains("Muttersprachler"), "{}", a.text);
     assert!(!a.text.contains("Ton, Bild, Ort"), "{}", a.text);
 }
+
+/// A body that is thin against the page's prose (one dense cell of a table
+/// layout whose other cells hold most of the text) fails the quality check,
+/// and the next strategy, a broader container, wins and says so.
+#[test]
+fn class_a_thin_body_falls_back_to_a_broader_container() {
+    let a = class_page("table-cells");
+    assert_eq!(a.source, "container", "{}", a.text);
+    assert!(a.text.starts_with("Pass, Visum, Karte"), "{}", a.text);
+    assert!(
+        a.text.contains("Die beste Reisezeit ist von Februar"),
+        "{}",
+        a.text
+    );
+    assert!(!a.text.contains("Reise-ABC"), "{}", a.text);
+    assert!(
+        a.warnings.iter().any(|w| w.contains("took container")),
+        "{:?}",
+        a.warnings
+    );
+}
+
+/// A page whose best-scoring block is a consent notice: the notice fails
+/// the check and the page's prose is taken instead.
+#[test]
+fn class_a_consent_notice_is_not_the_body() {
+    let html = r#"<html><body>
+        <div class="notice"><p>We use cookies, pixels, scripts, fonts, maps, videos, forms, counters and embeds.</p>
+        <p>Accept all, reject all, or manage preferences: consent, settings, partners, choices.</p></div>
+        <ul><li>The town council voted on Tuesday to close the old swimming pool at the end of the summer season.</li>
+        <li>A new pool with a longer lane and a learners' basin will open next to the school in two years' time.</li>
+        <li>Until then, swimming lessons move to the neighbouring town, with a free bus on weekday afternoons.</li></ul>
+        </body></html>"#;
+    let a = extract(html, None, &ExtractOptions::default());
+    assert!(a.text.contains("The town council voted"), "{}", a.text);
+    assert!(!a.text.contains("Accept all"), "{}", a.text);
+    assert_ne!(a.source, "markup");
+}
