@@ -353,3 +353,65 @@ fn class_a_consent_notice_is_not_the_body() {
     assert!(!a.text.contains("Accept all"), "{}", a.text);
     assert_ne!(a.source, "markup");
 }
+
+/// A word of `para` (letters only, five or more) found once in the page.
+fn unique_word<'a>(html: &str, para: &'a str) -> Option<(usize, &'a str)> {
+    para.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 5)
+        .find_map(|w| {
+            let mut found = html.match_indices(w);
+            let (at, _) = found.next()?;
+            found.next().is_none().then_some((at, w))
+        })
+}
+
+/// Stable choices: editing one paragraph of an article (a word changed, or
+/// the paragraph removed) changes that paragraph and nothing else; the
+/// extractor never takes in or drops other blocks because of it. Checked on
+/// every prose paragraph of each of our own fixture pages.
+#[test]
+fn a_one_paragraph_edit_changes_only_that_paragraph() {
+    let mut edits = 0;
+    for name in [
+        "label-hidden",
+        "form-wrapped",
+        "ruby",
+        "short-box-outscores-list",
+        "table-cells",
+    ] {
+        let html = fixture(&format!("classes/{name}.html"));
+        let opts = ExtractOptions::default();
+        let before = extract(&html, None, &opts);
+        let paras: Vec<&str> = before.text.split("\n\n").collect();
+        for (i, para) in paras.iter().enumerate() {
+            let Some((at, word)) = unique_word(&html, para) else {
+                continue;
+            };
+            // One word replaced: that paragraph changes, and only there.
+            let edited = format!("{}Zqxjv{}", &html[..at], &html[at + word.len()..]);
+            let mut expected: Vec<String> = paras.iter().map(|p| p.to_string()).collect();
+            expected[i] = expected[i].replacen(word, "Zqxjv", 1);
+            let after = extract(&edited, None, &opts);
+            assert_eq!(after.text, expected.join("\n\n"), "{name}: word {word:?}");
+            // The paragraph removed: everything else stays.
+            let (start, tag) = ["<p>", "<li>"]
+                .iter()
+                .filter_map(|t| Some((html[..at].rfind(t)?, *t)))
+                .max()
+                .expect("paragraph start");
+            let close = tag.replace('<', "</");
+            let end = at + html[at..].find(&close).expect("paragraph end") + close.len();
+            let removed = format!("{}{}", &html[..start], &html[end..]);
+            let mut expected: Vec<String> = paras.iter().map(|p| p.to_string()).collect();
+            expected.remove(i);
+            let after = extract(&removed, None, &opts);
+            assert_eq!(
+                after.text,
+                expected.join("\n\n"),
+                "{name}: paragraph {i} removed"
+            );
+            edits += 2;
+        }
+    }
+    assert!(edits >= 40, "only {edits} edits were tried");
+}

@@ -41,7 +41,7 @@ const THIN_RATIO: usize = 3;
 const THIN_MIN_OUTSIDE: usize = 1000;
 
 /// How many times longer than a thin body its replacement may be.
-pub const MAX_GROWTH: usize = 8;
+pub const MAX_GROWTH: usize = 20;
 
 fn is_prose(b: &Block) -> bool {
     b.chars() >= PROSE_CHARS && b.link_density() < PROSE_MAX_LINK_DENSITY

@@ -276,7 +276,7 @@ fn fallback_chain(
     let all = fallback::prose(blocks, rejected);
     tried.push((headline(&all), "prose"));
     // A thin body is replaced only by one of the same order: a broader text
-    // ten times longer is a page of many items, not the article.
+    // twenty times longer is a page of many items, not the article.
     if weakness == fallback::Weakness::Thin {
         let cap = chars_of(&tried[0].0) * fallback::MAX_GROWTH;
         tried.retain(|(p, _)| chars_of(p) <= cap);
