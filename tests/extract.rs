@@ -315,3 +315,109 @@ fn class_a_short_dense_box_does_not_beat_a_longer_article() {
     assert!(a.text.contains("Muttersprachler"), "{}", a.text);
     assert!(!a.text.contains("Ton, Bild, Ort"), "{}", a.text);
 }
+
+/// A body that is thin against the page's prose (one dense cell of a table
+/// layout whose other cells hold most of the text) fails the quality check,
+/// and the next strategy, a broader container, wins and says so.
+#[test]
+fn class_a_thin_body_falls_back_to_a_broader_container() {
+    let a = class_page("table-cells");
+    assert_eq!(a.source, "container", "{}", a.text);
+    assert!(a.text.starts_with("Pass, Visum, Karte"), "{}", a.text);
+    assert!(
+        a.text.contains("Die beste Reisezeit ist von Februar"),
+        "{}",
+        a.text
+    );
+    assert!(!a.text.contains("Reise-ABC"), "{}", a.text);
+    assert!(
+        a.warnings.iter().any(|w| w.contains("took container")),
+        "{:?}",
+        a.warnings
+    );
+}
+
+/// A page whose best-scoring block is a consent notice: the notice fails
+/// the check and the page's prose is taken instead.
+#[test]
+fn class_a_consent_notice_is_not_the_body() {
+    let html = r#"<html><body>
+        <div class="notice"><p>We use cookies, pixels, scripts, fonts, maps, videos, forms, counters and embeds.</p>
+        <p>Accept all, reject all, or manage preferences: consent, settings, partners, choices.</p></div>
+        <ul><li>The town council voted on Tuesday to close the old swimming pool at the end of the summer season.</li>
+        <li>A new pool with a longer lane and a learners' basin will open next to the school in two years' time.</li>
+        <li>Until then, swimming lessons move to the neighbouring town, with a free bus on weekday afternoons.</li></ul>
+        </body></html>"#;
+    let a = extract(html, None, &ExtractOptions::default());
+    assert!(a.text.contains("The town council voted"), "{}", a.text);
+    assert!(!a.text.contains("Accept all"), "{}", a.text);
+    assert_ne!(a.source, "markup");
+}
+
+/// A word of `para` (letters only, five or more) found once in the page.
+fn unique_word<'a>(html: &str, para: &'a str) -> Option<(usize, &'a str)> {
+    para.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 5)
+        .find_map(|w| {
+            let mut found = html.match_indices(w);
+            let (at, _) = found.next()?;
+            found.next().is_none().then_some((at, w))
+        })
+}
+
+/// Stable choices: editing one paragraph of an article (a word changed, or
+/// the paragraph removed) changes that paragraph and nothing else; the
+/// extractor never takes in or drops other blocks because of it. Checked on
+/// every prose paragraph of each of our own fixture pages.
+#[test]
+fn a_one_paragraph_edit_changes_only_that_paragraph() {
+    let mut edits = 0;
+    for name in [
+        "label-hidden",
+        "form-wrapped",
+        "ruby",
+        "short-box-outscores-list",
+        "table-cells",
+    ] {
+        let html = fixture(&format!("classes/{name}.html"));
+        let opts = ExtractOptions::default();
+        let before = extract(&html, None, &opts);
+        let paras: Vec<&str> = before.text.split("\n\n").collect();
+        for (i, para) in paras.iter().enumerate() {
+            let Some((at, word)) = unique_word(&html, para) else {
+                continue;
+            };
+            // One word replaced: that paragraph changes, and only there.
+            let edited = format!("{}Zqxjv{}", &html[..at], &html[at + word.len()..]);
+            let mut expected: Vec<String> = paras.iter().map(|p| p.to_string()).collect();
+            expected[i] = expected[i].replacen(word, "Zqxjv", 1);
+            let after = extract(&edited, None, &opts);
+            assert_eq!(after.text, expected.join("\n\n"), "{name}: word {word:?}");
+            // The paragraph removed, when it is a `<p>` or `<li>`:
+            // everything else stays.
+            let Some((start, tag)) = ["<p>", "<li>"]
+                .iter()
+                .filter_map(|t| Some((html[..at].rfind(t)?, *t)))
+                .max()
+            else {
+                continue;
+            };
+            let close = tag.replace('<', "</");
+            if html[start..at].contains(&close) {
+                continue; // that element closed before the word
+            }
+            let end = at + html[at..].find(&close).expect("paragraph end") + close.len();
+            let removed = format!("{}{}", &html[..start], &html[end..]);
+            let mut expected: Vec<String> = paras.iter().map(|p| p.to_string()).collect();
+            expected.remove(i);
+            let after = extract(&removed, None, &opts);
+            assert_eq!(
+                after.text,
+                expected.join("\n\n"),
+                "{name}: paragraph {i} removed"
+            );
+            edits += 2;
+        }
+    }
+    assert!(edits >= 40, "only {edits} edits were tried");
+}

@@ -134,10 +134,7 @@ pub fn assess(
         // in a short text where most paragraphs are about consent (a short
         // story that reports on cookie rules has other paragraphs too), or a
         // page title about cookies.
-        let consent_terms = distinct_matches(&CONSENT_TEXT, text);
-        let share = consent_share(text);
-        if (consent_terms >= 3 && share >= 0.5)
-            || (consent_terms >= 1 && chars < 600 && share > 0.5)
+        if reads_like_consent(text)
             || CONSENT_TEXT.is_match(&title) && !CONSENT_TEXT.is_match(headline)
         {
             return Err(ExtractFailure::ConsentWall);
@@ -155,6 +152,20 @@ pub fn assess(
         return Err(ExtractFailure::TooShort { chars, previous });
     }
     Ok(())
+}
+
+/// Whether a short text is about consent and little else: several distinct
+/// consent terms where most paragraphs are about consent (a short story that
+/// reports on cookie rules has other paragraphs too), or one term in a very
+/// short text that is mostly about it.
+pub(super) fn reads_like_consent(text: &str) -> bool {
+    let chars = text.chars().count();
+    if chars >= WALL_MAX_CHARS {
+        return false;
+    }
+    let consent_terms = distinct_matches(&CONSENT_TEXT, text);
+    let share = consent_share(text);
+    (consent_terms >= 3 && share >= 0.5) || (consent_terms >= 1 && chars < 600 && share > 0.5)
 }
 
 fn distinct_matches(re: &Regex, text: &str) -> usize {

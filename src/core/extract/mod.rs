@@ -11,6 +11,7 @@
 
 mod body;
 mod dom;
+mod fallback;
 mod guard;
 mod meta;
 pub mod notice;
@@ -96,7 +97,10 @@ pub struct Article {
     pub modified: Option<String>,
     pub canonical_url: Option<String>,
     pub language: Option<String>,
-    /// Where the body came from: `"selector"`, `"markup"` or `"json-ld"`.
+    /// The strategy that gave the body: `"selector"` (the per-source
+    /// selector), `"markup"` (the scored container), or a fallback when that
+    /// was short, thin or a notice: `"json-ld"` (the page's `articleBody`),
+    /// `"container"` (a broader container), `"prose"` (the page's prose).
     pub source: &'static str,
     /// Things worth knowing about this extraction (an option that did not
     /// parse or match, a JSON-LD fallback).
@@ -168,18 +172,9 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Article 
             let skip = body::skip_mask(&flat, true);
             let blocks = body::blocks(&flat, &skip);
             let chosen = body::select(&flat, &blocks);
-            let paras = strip_headline(
-                chosen.into_iter().map(|i| &blocks[i]).collect(),
-                &meta.headlines,
-            );
-            match ld_fallback(&meta.ld, &paras) {
-                Some(ld) => {
-                    source = "json-ld";
-                    warnings.push("body taken from JSON-LD articleBody".to_string());
-                    ld
-                }
-                None => paras,
-            }
+            let (paras, strategy) = fallback_chain(&flat, &blocks, chosen, &meta, &mut warnings);
+            source = strategy;
+            paras
         }
     };
 
@@ -225,9 +220,90 @@ fn strip_headline(blocks: Vec<&body::Block>, headlines: &[String]) -> Vec<String
     out
 }
 
-/// Uses JSON-LD `articleBody` when the markup gave much less than it: a
-/// plausible body is long, mostly plain text, and not a teaser.
-fn ld_fallback(ld: &meta::LdArticle, paras: &[String]) -> Option<Vec<String>> {
+/// Takes the markup body unless the quality check finds it short, thin
+/// against the page's prose or a consent notice, or JSON-LD `articleBody`
+/// holds far more; then tries JSON-LD, a broader container and the page's
+/// prose in turn (see `fallback.rs`). Returns the paragraphs and the
+/// strategy that won.
+fn fallback_chain(
+    flat: &dom::Flat,
+    blocks: &[body::Block],
+    chosen: Vec<usize>,
+    meta: &meta::Meta,
+    warnings: &mut Vec<String>,
+) -> (Vec<String>, &'static str) {
+    let headline =
+        |idx: &[usize]| strip_headline(idx.iter().map(|&i| &blocks[i]).collect(), &meta.headlines);
+    let page = fallback::page_prose(blocks);
+    let markup = headline(&chosen);
+    let ld = ld_body(&meta.ld);
+    let ld_chars = ld.as_ref().map_or(0, |b| chars_of(b));
+    // The page's own article body, far longer than the markup's: taken
+    // whatever the check says (a plausible body is long and not a teaser).
+    if let Some(ld) = &ld
+        && ld_chars >= 500
+        && ld_chars as f64 > chars_of(&markup) as f64 * 2.0
+    {
+        warnings.push("body taken from JSON-LD articleBody".to_string());
+        return (ld.clone(), "json-ld");
+    }
+    let Some(weakness) = fallback::check(&markup, fallback::chosen_prose(blocks, &chosen), page)
+    else {
+        return (markup, "markup");
+    };
+    let mut tried: Vec<(Vec<String>, &'static str)> = vec![(markup, "markup")];
+    if let Some(ld) = ld
+        && ld_chars >= fallback::MIN_BODY
+    {
+        tried.push((ld, "json-ld"));
+    }
+    if let Some(c) = fallback::container(flat, blocks, &chosen) {
+        let prose = fallback::chosen_prose(blocks, &c);
+        let paras = headline(&c);
+        let within = weakness != fallback::Weakness::Thin
+            || chars_of(&paras) <= chars_of(&tried[0].0) * fallback::MAX_GROWTH;
+        tried.push((paras, "container"));
+        if within && fallback::check(&tried[tried.len() - 1].0, prose, page).is_none() {
+            let (p, s) = tried.pop().expect("just pushed");
+            warnings.push(format!("markup body was {}; took {s}", weakness.describe()));
+            return (p, s);
+        }
+    }
+    let rejected: &[usize] = if weakness == fallback::Weakness::Wall {
+        &chosen
+    } else {
+        &[]
+    };
+    let all = fallback::prose(blocks, rejected);
+    tried.push((headline(&all), "prose"));
+    // A thin body is replaced only by one of the same order: a broader text
+    // twenty times longer is a page of many items, not the article.
+    if weakness == fallback::Weakness::Thin {
+        let cap = chars_of(&tried[0].0) * fallback::MAX_GROWTH;
+        tried.retain(|(p, _)| chars_of(p) <= cap);
+    }
+    // The JSON-LD body passes when it is not short; otherwise the longest.
+    let pick = tried
+        .iter()
+        .position(|(p, s)| *s == "json-ld" && chars_of(p) >= fallback::MIN_BODY * 2)
+        .unwrap_or_else(|| {
+            (0..tried.len())
+                .max_by_key(|&k| (chars_of(&tried[k].0), std::cmp::Reverse(k)))
+                .unwrap_or(0)
+        });
+    let (p, s) = tried.swap_remove(pick);
+    if s != "markup" {
+        warnings.push(format!("markup body was {}; took {s}", weakness.describe()));
+    }
+    (p, s)
+}
+
+fn chars_of(paras: &[String]) -> usize {
+    paras.iter().map(|p| p.chars().count()).sum()
+}
+
+/// JSON-LD `articleBody` as paragraphs.
+fn ld_body(ld: &meta::LdArticle) -> Option<Vec<String>> {
     let body = ld.body.as_deref()?;
     let body = if body.contains('<') {
         let frag = Html::parse_fragment(body);
@@ -244,9 +320,7 @@ fn ld_fallback(ld: &meta::LdArticle, paras: &[String]) -> Option<Vec<String>> {
             .filter(|p| !p.is_empty())
             .collect()
     };
-    let ld_chars: usize = body.iter().map(|p| p.chars().count()).sum();
-    let dom_chars: usize = paras.iter().map(|p| p.chars().count()).sum();
-    (ld_chars >= 500 && ld_chars as f64 > dom_chars as f64 * 2.0).then_some(body)
+    (!body.is_empty()).then_some(body)
 }
 
 #[cfg(test)]
