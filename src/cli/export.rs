@@ -25,8 +25,8 @@ use crate::cli::config::Config;
 use crate::core::change::ReportedClaim;
 use crate::core::claims::{Conflict, Revision};
 use crate::core::compare::{Edit, SpanKind, WordSpan};
-use crate::core::story_chart::FactChart;
 use crate::core::disclosure::Disclosure;
+use crate::core::story_chart::FactChart;
 use crate::core::wording::{disclosure_tag, notice_line, render_conflict, untagged};
 use crate::store::query::{self, ChangeRow, DocumentRow, QueryError, VersionDetail, VersionRow};
 

@@ -149,12 +149,15 @@ mod tests {
         let s = Store::open(&dir.path().join("c.db")).unwrap();
         let columns = |view: &str| -> Vec<String> {
             let stmt = s.conn().prepare(&format!("SELECT * FROM {view}")).unwrap();
-            stmt.column_names().into_iter().map(str::to_string).collect()
+            stmt.column_names().map(str::to_string).collect()
         };
         for view in ["change_feed", "claim_change_feed"] {
             let cols = columns(view);
             for want in ["disclosure", "notice"] {
-                assert!(cols.iter().any(|c| c == want), "{view} lacks {want}: {cols:?}");
+                assert!(
+                    cols.iter().any(|c| c == want),
+                    "{view} lacks {want}: {cols:?}"
+                );
             }
         }
     }
