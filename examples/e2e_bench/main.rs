@@ -678,6 +678,8 @@ async fn burst(b: &Bench, args: &Args, dir: &std::path::Path, main_db: &std::pat
 }
 
 fn main() {
+    // As `claimwatch` does first thing: the allocator's limits.
+    claimwatch::service::pipeline::limit_malloc_arenas();
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {

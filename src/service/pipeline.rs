@@ -112,18 +112,23 @@ impl Pipeline {
 
     /// Registers the configured sources and returns their targets.
     pub async fn targets(&self, config: &Config) -> Result<Vec<Target>, PipelineError> {
-        let sources: Vec<Source> = config.sources.clone();
+        // Only what a target keeps is copied (not the schedules).
+        let sources: Vec<(String, Url, ExtractOptions)> = config
+            .sources
+            .iter()
+            .map(|s: &Source| (s.name.clone(), s.url.clone(), s.extract.clone()))
+            .collect();
         self.blocking(move |store| {
             let now = Utc::now();
             sources
                 .into_iter()
-                .map(|s| {
-                    let document_id = store.ensure_source(&s.name, s.url.as_str(), now)?;
+                .map(|(name, url, extract)| {
+                    let document_id = store.ensure_source(&name, url.as_str(), now)?;
                     Ok(Target {
                         document_id,
-                        source: s.name,
-                        url: s.url,
-                        extract: s.extract,
+                        source: name,
+                        url,
+                        extract,
                     })
                 })
                 .collect()
