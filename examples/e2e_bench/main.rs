@@ -556,7 +556,7 @@ fn config_with(
     path
 }
 
-/// The daemon under a burst: every source on one schedule (every 20 s, no
+/// The daemon under a burst: every source on one schedule (every minute, no
 /// jitter, no spacing of requests to the one loopback host), so all fall due
 /// together; `--burst-rounds` rounds, sampled every 250 ms. The database
 /// starts empty, so the first round fetches and stores every page and the
@@ -570,7 +570,7 @@ async fn burst(b: &Bench, args: &Args, dir: &std::path::Path, main_db: &std::pat
         &b.base,
         args,
         &format!(
-            "\n[defaults]\nschedule = \"*/20 * * * * *\"\njitter = \"0\"\n\n[politeness]\nhost_interval = \"0\"\nhost_concurrency = {}\nrobots = false\n",
+            "\n[defaults]\nschedule = \"0 * * * * *\"\njitter = \"0\"\n\n[politeness]\nhost_interval = \"0\"\nhost_concurrency = {}\nrobots = false\n",
             args.concurrency
         ),
     );
@@ -582,7 +582,7 @@ async fn burst(b: &Bench, args: &Args, dir: &std::path::Path, main_db: &std::pat
     };
     println!();
     println!(
-        "daemon burst: {} sources due together every 20 s, {} rounds",
+        "daemon burst: {} sources due together every minute, {} rounds",
         args.pages, args.burst_rounds
     );
     println!(

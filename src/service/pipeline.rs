@@ -217,7 +217,7 @@ impl Pipeline {
         self.store_queued(target, examined).await
     }
 
-    /// Runs `f` on the writer thread, in the transaction that follows the
+    /// Runs `f` on the writer, in the transaction that follows the
     /// records of its batch: small writes of many checks (a schedule's next
     /// due time, its failure streak) share one commit instead of one each.
     pub async fn write<T, F>(&self, f: F) -> Result<T, PipelineError>
@@ -420,7 +420,9 @@ fn conflicts_of(store: &Store, stored: &Stored) -> Result<Vec<Conflict>, StoreEr
     })
 }
 
-/// Work for the writer thread.
+/// Work for the writer. Records are most of the jobs and move once through
+/// a queue of 16: boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
 enum Job {
     /// A check's record, and where to send what was stored.
     Record(CheckRecord, oneshot::Sender<Result<Stored, StoreError>>),
