@@ -373,6 +373,22 @@ pub fn limit_malloc_arenas() {
     }
 }
 
+/// Returns the allocator's free pages to the system (glibc keeps freed
+/// memory inside its heaps: after a burst of checks that was most of the
+/// process's RSS).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::os::raw::c_int;
+        }
+        // SAFETY: malloc_trim only releases free memory of the allocator.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
 fn failed(base: CheckRecord, e: &FetchError) -> CheckRecord {
     CheckRecord {
         http_status: e.status(),
@@ -467,6 +483,7 @@ const MAX_BATCH: usize = 256;
 /// between the two loses only those (a schedule's due time: the check runs
 /// again soon, and finds what it stored).
 async fn write_batches(store: Arc<Mutex<Store>>, mut rx: mpsc::Receiver<Job>) {
+    let mut trimmed = std::time::Instant::now();
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -476,8 +493,20 @@ async fn write_batches(store: Arc<Mutex<Store>>, mut rx: mpsc::Receiver<Job>) {
             }
         }
         let store = store.clone();
+        // When nothing else is queued (a pass or a burst is over), what the
+        // finished checks held goes back to the system, at most once a second.
+        let idle = rx.is_empty() && trimmed.elapsed() >= std::time::Duration::from_secs(1);
+        if idle {
+            trimmed = std::time::Instant::now();
+        }
         // A failed batch has answered nobody: its senders see the writer stop.
-        let _ = tokio::task::spawn_blocking(move || write_batch(&store, batch)).await;
+        let _ = tokio::task::spawn_blocking(move || {
+            write_batch(&store, batch);
+            if idle {
+                release_free_memory();
+            }
+        })
+        .await;
     }
 }
 
