@@ -22,7 +22,11 @@
 //! 4. noise passes: the site answers 200 without validators and changes only
 //!    the noise around the article (ads, timestamps, counters, request ids):
 //!    nothing may be reported or stored but the check itself;
-//! 5. with `--history K`: K passes that edit every article, then one more
+//! 5. with `--burst-rounds N`: `claimwatch run` (the daemon, in process)
+//!    with every source on one schedule, so all fall due in the same second,
+//!    for N rounds (the first fetches every page, the others get 304s);
+//!    RSS and CPU are sampled over time;
+//! 6. with `--history K`: K passes that edit every article, then one more
 //!    steady and change pass, to show that cost does not grow with history.
 //!
 //! For each pass it prints pages/s (wall), CPU ms per page, CPU ms per
@@ -50,6 +54,10 @@ struct Args {
     steady_passes: usize,
     change_passes: usize,
     noise_passes: usize,
+    /// Run the daemon for this many rounds with every source due at once.
+    burst_rounds: usize,
+    /// Only the burst: no check passes before it (so the peak is the daemon's).
+    burst_only: bool,
     history: usize,
     concurrency: usize,
     seed: u64,
@@ -66,6 +74,8 @@ fn parse_args() -> Result<Args, String> {
         steady_passes: 3,
         change_passes: 3,
         noise_passes: 0,
+        burst_rounds: 0,
+        burst_only: false,
         history: 0,
         concurrency: 16,
         seed: 1,
@@ -83,6 +93,8 @@ fn parse_args() -> Result<Args, String> {
             "--steady-passes" => a.steady_passes = val()?.parse().map_err(|e| bad(&e))?,
             "--change-passes" => a.change_passes = val()?.parse().map_err(|e| bad(&e))?,
             "--noise-passes" => a.noise_passes = val()?.parse().map_err(|e| bad(&e))?,
+            "--burst-rounds" => a.burst_rounds = val()?.parse().map_err(|e| bad(&e))?,
+            "--burst-only" => a.burst_only = true,
             "--history" => a.history = val()?.parse().map_err(|e| bad(&e))?,
             "--concurrency" => a.concurrency = val()?.parse().map_err(|e| bad(&e))?,
             "--seed" => a.seed = val()?.parse().map_err(|e| bad(&e))?,
@@ -99,7 +111,7 @@ fn parse_args() -> Result<Args, String> {
             "-h" | "--help" => {
                 return Err(
                     "usage: e2e_bench [--pages N] [--changed F] [--steady-passes N] \
-                     [--change-passes N] [--noise-passes N] [--history K] [--concurrency N] [--seed S] [--db PATH]"
+                     [--change-passes N] [--noise-passes N] [--burst-rounds N] [--burst-only] [--history K] [--concurrency N] [--seed S] [--db PATH]"
                         .into(),
                 );
             }
@@ -453,6 +465,12 @@ async fn run(args: Args) {
         results: Vec::new(),
         edit_round: 0,
     };
+    if args.burst_only {
+        burst(&b, &args, tmp.path(), &db).await;
+        drop(b.server.stdin.take());
+        let _ = b.server.wait();
+        return;
+    }
     b.pass("first").await;
     for _ in 0..args.steady_passes {
         b.pass("steady").await;
@@ -476,6 +494,9 @@ async fn run(args: Args) {
         b.pass("steady-hist").await;
         b.edit(args.changed).await;
         b.pass("change-hist").await;
+    }
+    if args.burst_rounds > 0 {
+        burst(&b, &args, tmp.path(), &db).await;
     }
     let idle0 = cpu_time();
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -505,9 +526,21 @@ async fn run(args: Args) {
 
 /// Writes the config `claimwatch check` would read: one source per page.
 fn write_config(dir: &std::path::Path, db: &std::path::Path, base: &str, args: &Args) -> PathBuf {
+    config_with(dir, "bench.toml", db, base, args, "")
+}
+
+/// A config with one source per page and `extra` TOML after `[fetch]`.
+fn config_with(
+    dir: &std::path::Path,
+    file: &str,
+    db: &std::path::Path,
+    base: &str,
+    args: &Args,
+    extra: &str,
+) -> PathBuf {
     use std::fmt::Write as _;
     let mut text = format!(
-        "database = {:?}\nuser_agent = \"claimwatch-bench\"\n\n[fetch]\nconcurrency = {}\n\n[story]\nname = \"bench\"\n",
+        "database = {:?}\nuser_agent = \"claimwatch-bench\"\n\n[fetch]\nconcurrency = {}\n{extra}\n[story]\nname = \"bench\"\n",
         db.display().to_string(),
         args.concurrency
     );
@@ -518,12 +551,135 @@ fn write_config(dir: &std::path::Path, db: &std::path::Path, base: &str, args: &
             BenchSite::path(i)
         );
     }
-    let path = dir.join("bench.toml");
+    let path = dir.join(file);
     std::fs::write(&path, text).expect("write the bench config");
     path
 }
 
+/// The daemon under a burst: every source on one schedule (every minute, no
+/// jitter, no spacing of requests to the one loopback host), so all fall due
+/// together; `--burst-rounds` rounds, sampled every 250 ms. The database
+/// starts empty, so the first round fetches and stores every page and the
+/// later ones get 304s.
+async fn burst(b: &Bench, args: &Args, dir: &std::path::Path, main_db: &std::path::Path) {
+    let db = main_db.with_file_name("burst.db");
+    let path = config_with(
+        dir,
+        "burst.toml",
+        &db,
+        &b.base,
+        args,
+        &format!(
+            "\n[defaults]\nschedule = \"0 * * * * *\"\njitter = \"0\"\n\n[politeness]\nhost_interval = \"0\"\nhost_concurrency = {}\nrobots = false\n",
+            args.concurrency
+        ),
+    );
+    let config = claimwatch::cli::config::load(&path).expect("burst config");
+    let opts = claimwatch::service::daemon::RunOptions {
+        max_checks_per_source: Some(args.burst_rounds as u32),
+        drain_deadline: Duration::from_secs(60),
+        reload: None,
+    };
+    println!();
+    println!(
+        "daemon burst: {} sources due together every minute, {} rounds",
+        args.pages, args.burst_rounds
+    );
+    println!(
+        "{:>7} {:>8} {:>8} {:>9} {:>8}",
+        "t s", "RSS MB", "peak MB", "CPU s", "fetches"
+    );
+    let cpu0 = cpu_time();
+    let t0 = Instant::now();
+    let shutdown = CancellationToken::new();
+    let daemon =
+        tokio::spawn(
+            async move { claimwatch::service::daemon::run(&config, shutdown, opts).await },
+        );
+    let reader = loop {
+        match rusqlite::Connection::open(&db) {
+            Ok(c) => break c,
+            Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    };
+    let fetches = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM fetches", [], |r| r.get(0))
+            .unwrap_or(0)
+    };
+    // (time, RSS KiB, CPU, fetch rows)
+    let mut samples: Vec<(f64, u64, Duration, i64)> = Vec::new();
+    let mut last_print = -1.0f64;
+    while !daemon.is_finished() {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let t = t0.elapsed().as_secs_f64();
+        let sample = (t, status_kib("VmRSS"), cpu_time() - cpu0, fetches(&reader));
+        let changed = samples.last().is_none_or(|l| l.3 != sample.3);
+        if changed || t - last_print >= 5.0 {
+            println!(
+                "{:>7.2} {:>8.1} {:>8.1} {:>9.3} {:>8}",
+                t,
+                sample.1 as f64 / 1024.0,
+                status_kib("VmHWM") as f64 / 1024.0,
+                sample.2.as_secs_f64(),
+                sample.3
+            );
+            last_print = t;
+        }
+        samples.push(sample);
+    }
+    daemon.await.expect("daemon task").expect("daemon failed");
+    // Rounds: runs of samples in which the fetch count grows.
+    let idle_rss = samples
+        .iter()
+        .take_while(|s| s.3 == 0)
+        .map(|s| s.1)
+        .max()
+        .unwrap_or(0);
+    let mut rounds: Vec<(usize, usize)> = Vec::new(); // sample index ranges
+    let mut start = None;
+    for i in 1..samples.len() {
+        let growing = samples[i].3 > samples[i - 1].3;
+        match (growing, start) {
+            (true, None) => start = Some(i - 1),
+            (false, Some(s)) => {
+                rounds.push((s, i - 1));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        rounds.push((s, samples.len() - 1));
+    }
+    println!(
+        "daemon burst: RSS before the first round {:.1} MB (idle, {} schedules waiting)",
+        idle_rss as f64 / 1024.0,
+        args.pages
+    );
+    for (k, (a, z)) in rounds.iter().enumerate() {
+        let checks = samples[*z].3 - samples[*a].3;
+        let cpu = samples[*z].2 - samples[*a].2;
+        let peak = samples[*a..=*z].iter().map(|s| s.1).max().unwrap_or(0);
+        let after = samples.get(z + 4).map_or(samples[*z].1, |s| s.1);
+        println!(
+            "round {}: {} checks in {:.2} s, {:.3} CPU ms per check, RSS peak {:.1} MB, {:.1} MB 1 s after",
+            k + 1,
+            checks,
+            samples[*z].0 - samples[*a].0,
+            cpu.as_secs_f64() * 1e3 / checks.max(1) as f64,
+            peak as f64 / 1024.0,
+            after as f64 / 1024.0
+        );
+    }
+    println!(
+        "daemon burst: peak RSS of the process {:.1} MB",
+        status_kib("VmHWM") as f64 / 1024.0
+    );
+}
+
 fn main() {
+    // As `claimwatch` does first thing: the allocator's limits.
+    claimwatch::service::pipeline::limit_malloc_arenas();
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {

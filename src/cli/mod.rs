@@ -29,6 +29,9 @@ use error::{CliError, CmdResult};
 
 /// Parses the command line, runs the command and returns the exit status.
 pub fn main() -> ExitCode {
+    // Before anything allocates (the config of thousands of sources is
+    // parsed next): two malloc arenas and page bodies in their own mappings.
+    crate::service::pipeline::limit_malloc_arenas();
     let cli = Cli::parse();
     let mut config = ConfigFile::read(&cli);
     init_tracing(cli.log_json, &log_filter(&cli, &config));

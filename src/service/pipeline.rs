@@ -112,18 +112,23 @@ impl Pipeline {
 
     /// Registers the configured sources and returns their targets.
     pub async fn targets(&self, config: &Config) -> Result<Vec<Target>, PipelineError> {
-        let sources: Vec<Source> = config.sources.clone();
+        // Only what a target keeps is copied (not the schedules).
+        let sources: Vec<(String, Url, ExtractOptions)> = config
+            .sources
+            .iter()
+            .map(|s: &Source| (s.name.clone(), s.url.clone(), s.extract.clone()))
+            .collect();
         self.blocking(move |store| {
             let now = Utc::now();
             sources
                 .into_iter()
-                .map(|s| {
-                    let document_id = store.ensure_source(&s.name, s.url.as_str(), now)?;
+                .map(|(name, url, extract)| {
+                    let document_id = store.ensure_source(&name, url.as_str(), now)?;
                     Ok(Target {
                         document_id,
-                        source: s.name,
-                        url: s.url,
-                        extract: s.extract,
+                        source: name,
+                        url,
+                        extract,
                     })
                 })
                 .collect()
@@ -212,7 +217,7 @@ impl Pipeline {
         self.store_queued(target, examined).await
     }
 
-    /// Runs `f` on the writer thread, in the transaction that follows the
+    /// Runs `f` on the writer, in the transaction that follows the
     /// records of its batch: small writes of many checks (a schedule's next
     /// due time, its failure streak) share one commit instead of one each.
     pub async fn write<T, F>(&self, f: F) -> Result<T, PipelineError>
@@ -370,6 +375,22 @@ pub fn limit_malloc_arenas() {
     }
 }
 
+/// Returns the allocator's free pages to the system (glibc keeps freed
+/// memory inside its heaps: after a burst of checks that was most of the
+/// process's RSS).
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::os::raw::c_int;
+        }
+        // SAFETY: malloc_trim only releases free memory of the allocator.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
 fn failed(base: CheckRecord, e: &FetchError) -> CheckRecord {
     CheckRecord {
         http_status: e.status(),
@@ -419,7 +440,9 @@ fn conflicts_of(store: &Store, stored: &Stored) -> Result<Vec<Conflict>, StoreEr
     })
 }
 
-/// Work for the writer thread.
+/// Work for the writer. Records are most of the jobs and move once through
+/// a queue of 16: boxing them would buy nothing.
+#[allow(clippy::large_enum_variant)]
 enum Job {
     /// A check's record, and where to send what was stored.
     Record(CheckRecord, oneshot::Sender<Result<Stored, StoreError>>),
@@ -464,6 +487,7 @@ const MAX_BATCH: usize = 256;
 /// between the two loses only those (a schedule's due time: the check runs
 /// again soon, and finds what it stored).
 async fn write_batches(store: Arc<Mutex<Store>>, mut rx: mpsc::Receiver<Job>) {
+    let mut trimmed = std::time::Instant::now();
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -473,8 +497,20 @@ async fn write_batches(store: Arc<Mutex<Store>>, mut rx: mpsc::Receiver<Job>) {
             }
         }
         let store = store.clone();
+        // When nothing else is queued (a pass or a burst is over), what the
+        // finished checks held goes back to the system, at most once a second.
+        let idle = rx.is_empty() && trimmed.elapsed() >= std::time::Duration::from_secs(1);
+        if idle {
+            trimmed = std::time::Instant::now();
+        }
         // A failed batch has answered nobody: its senders see the writer stop.
-        let _ = tokio::task::spawn_blocking(move || write_batch(&store, batch)).await;
+        let _ = tokio::task::spawn_blocking(move || {
+            write_batch(&store, batch);
+            if idle {
+                release_free_memory();
+            }
+        })
+        .await;
     }
 }
 

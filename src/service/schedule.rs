@@ -40,10 +40,14 @@ use tokio_util::sync::CancellationToken;
 
 /// A parsed cron schedule: five fields (minute precision) or six (seconds
 /// first), evaluated in a time zone (UTC when none is given).
+///
+/// The parsed expression is shared, not copied, between clones: croner's
+/// `Cron` holds about 5.5 KB, and a config of 10,000 sources on the default
+/// schedule would otherwise hold 10,000 copies of it (55 MB).
 #[derive(Clone)]
 pub struct Schedule {
-    expr: String,
-    cron: Cron,
+    expr: Arc<str>,
+    cron: Arc<Cron>,
     tz: Option<Tz>,
 }
 
@@ -78,8 +82,8 @@ impl Schedule {
             .parse(expr)
             .map_err(|e| format!("invalid cron expression {expr:?}: {e}"))?;
         Ok(Schedule {
-            expr: expr.to_string(),
-            cron,
+            expr: expr.into(),
+            cron: Arc::new(cron),
             tz,
         })
     }
@@ -397,6 +401,14 @@ mod tests {
             six.next_after(utc(2026, 1, 1, 0, 0, 1)),
             Some(utc(2026, 1, 1, 0, 0, 10))
         );
+    }
+
+    #[test]
+    fn clones_share_the_parsed_expression() {
+        let s = Schedule::parse("0 */15 * * * *", None).unwrap();
+        let berlin = s.with_timezone(Some(chrono_tz::Europe::Berlin));
+        assert!(Arc::ptr_eq(&s.cron, &berlin.cron));
+        assert_eq!(berlin.expr(), "0 */15 * * * *");
     }
 
     #[test]
