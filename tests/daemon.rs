@@ -607,3 +607,81 @@ async fn a_failing_source_is_reported_once_then_its_recovery() {
         None
     );
 }
+
+/// Checks queued behind one busy host hold none of the pipeline's budget of
+/// checks in flight, so another host's check goes ahead at once.
+/// Regression: the daemon took its place in the budget before its host's
+/// turn, so more waiting checks of one host than the budget holds kept every
+/// other host's checks waiting behind them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checks_waiting_for_a_busy_host_do_not_hold_up_other_hosts() {
+    use claimwatch::service::pipeline::{Pipeline, Target};
+    use std::sync::atomic::AtomicUsize;
+    // The busy host accepts connections and never answers: its one request
+    // at a time stays in flight, and its other checks wait for their turn.
+    let busy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let busy_base = format!("http://{}", busy.local_addr().unwrap());
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let holder = tokio::spawn({
+        let accepted = accepted.clone();
+        async move {
+            let mut held = Vec::new();
+            while let Ok((stream, _)) = busy.accept().await {
+                accepted.fetch_add(1, Ordering::SeqCst);
+                held.push(stream);
+            }
+        }
+    });
+    let other = serve(|_, _| page("from the other host")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Mutex::new(Store::open(&dir.path().join("c.db")).unwrap()));
+    let target = |name: &str, url: String| {
+        let id = store
+            .lock()
+            .unwrap()
+            .ensure_source(name, &url, Utc::now())
+            .unwrap();
+        Target {
+            document_id: id,
+            source: name.to_string(),
+            url: Url::parse(&url).unwrap(),
+            extract: Default::default(),
+        }
+    };
+    let ua = "claimwatch/0.1 (+https://example.org/bot)";
+    let fetcher = Fetcher::new(ua, &claimwatch::cli::config::defaults::fetch()).unwrap();
+    let pipeline = Pipeline::new(fetcher, store.clone())
+        .with_politeness(polite(Politeness {
+            robots: false,
+            host_interval: Duration::ZERO,
+            host_concurrency: 1,
+            ..claimwatch::cli::config::defaults::politeness()
+        }))
+        .with_concurrency(1);
+    // More checks of the busy host than a concurrency of 1 lets in flight
+    // (2 + the writer's queue of 16): one is sent, the rest wait their turn.
+    let mut waiting = Vec::new();
+    for i in 0..24 {
+        let t = target(&format!("busy-{i}"), format!("{busy_base}/story/{i}"));
+        let p = pipeline.clone();
+        waiting.push(tokio::spawn(async move { p.check(&t).await }));
+    }
+    while accepted.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let b = target("other", format!("{}/story", other.base));
+    let outcome = tokio::time::timeout(Duration::from_secs(30), pipeline.check(&b))
+        .await
+        .expect("the other host's check waited behind the busy host's")
+        .unwrap();
+    assert!(outcome.reason.is_none(), "{outcome:?}");
+    assert!(matches!(
+        outcome.stored,
+        claimwatch::store::Stored::New { .. }
+    ));
+    assert_eq!(accepted.load(Ordering::SeqCst), 1, "one request at a time");
+    for w in waiting {
+        w.abort();
+    }
+    holder.abort();
+}

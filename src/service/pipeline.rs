@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use chrono::Utc;
-use tokio::sync::{Semaphore, mpsc, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -173,7 +173,7 @@ impl Pipeline {
                 let (this, permits, t) = (self.clone(), permits.clone(), t.clone());
                 set.spawn(async move {
                     let permit = permits.acquire_owned().await;
-                    let examined = this.examine(&t, &v).await;
+                    let examined = this.examine(&t, &v, None).await.map(|(x, _)| x);
                     // The next fetch may start while this one waits for its batch.
                     drop(permit);
                     let result = match examined {
@@ -205,15 +205,18 @@ impl Pipeline {
     /// Checks one document and records the result: the writer stores it
     /// with whatever other checks queued meanwhile, in one transaction, and
     /// the outcome is returned once that committed. At most the pipeline's
-    /// in-flight budget of checks run at once; the others wait before
-    /// fetching, holding nothing.
+    /// in-flight budget of checks hold a fetched page at once; the others
+    /// wait, holding nothing. A check takes its place in the budget when
+    /// its request is sent, after its host's turn came (politeness), so
+    /// checks queued behind one slow or busy host never hold up the others.
     pub async fn check(&self, target: &Target) -> Result<Outcome, PipelineError> {
-        let _slot = self.in_flight.acquire().await;
         let (reply, validators) = oneshot::channel();
         self.queue(Job::Validators(target.document_id, reply))
             .await?;
         let validators = validators.await.map_err(|_| writer_stopped())??;
-        let examined = self.examine(target, &validators).await?;
+        let (examined, _slot) = self
+            .examine(target, &validators, Some(&self.in_flight))
+            .await?;
         self.store_queued(target, examined).await
     }
 
@@ -248,16 +251,27 @@ impl Pipeline {
     /// Fetches a document and, when a page came back, extracts and compares
     /// it (on a blocking thread, holding the store only to read the latest
     /// version): everything a check learns, ready to store.
+    ///
+    /// With a `budget`, a permit of it is taken when the request is sent
+    /// and handed back with what the check learned, to be held until it is
+    /// stored.
     async fn examine(
         &self,
         target: &Target,
         validators: &Validators,
-    ) -> Result<Examined, PipelineError> {
+        budget: Option<&Arc<Semaphore>>,
+    ) -> Result<(Examined, Option<OwnedSemaphorePermit>), PipelineError> {
         let started_at = Utc::now();
         let clock = Instant::now();
-        let fetched = match &self.polite {
-            Some(p) => p.fetch(&target.url, validators).await,
-            None => self.fetcher.fetch(&target.url, validators).await,
+        let (fetched, slot) = match &self.polite {
+            Some(p) => p.fetch_within(&target.url, validators, budget).await,
+            None => {
+                let slot = match budget {
+                    Some(b) => b.clone().acquire_owned().await.ok(),
+                    None => None,
+                };
+                (self.fetcher.fetch(&target.url, validators).await, slot)
+            }
         };
         let base = CheckRecord {
             document_id: target.document_id,
@@ -267,7 +281,7 @@ impl Pipeline {
             bytes: 0,
             result: CheckResult::NotModified,
         };
-        match fetched {
+        let examined = match fetched {
             Ok(Fetched::NotModified { status }) => Ok(Examined::plain(CheckRecord {
                 http_status: Some(status),
                 ..base
@@ -310,7 +324,8 @@ impl Pipeline {
                 .map_err(|e| PipelineError::Join(e.to_string()))?
                 .map_err(PipelineError::from)
             }
-        }
+        };
+        examined.map(|x| (x, slot))
     }
 
     /// Hands a record to the batch writer and waits until it is stored.

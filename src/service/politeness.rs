@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use robotxt::Robots;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use url::Url;
 
@@ -167,8 +167,17 @@ impl Polite {
         *held = Some(held.map_or(until, |h| h.max(until)));
     }
 
-    /// One request under the host's and the global limits.
-    async fn limited(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+    /// One request under the host's and the global limits. With a
+    /// `budget` (the caller's limit on work in flight), a permit of it is
+    /// taken only once the host's turn has come, just before the request:
+    /// a request waiting for a busy or slow host holds none, so it never
+    /// keeps other hosts' checks waiting.
+    async fn limited(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        budget: Option<&Arc<Semaphore>>,
+    ) -> (Result<Fetched, FetchError>, Option<OwnedSemaphorePermit>) {
         let host = self.host(url);
         // A host that asked for a long pause is not waited for inside a
         // check (which would hold up shutdown): the check fails at once and
@@ -178,10 +187,11 @@ impl Polite {
             && until > Instant::now() + self.settings.max_retry_wait
         {
             let left = until - Instant::now();
-            return Err(FetchError::Request(format!(
+            let err = FetchError::Request(format!(
                 "the server asked (Retry-After) not to be fetched for another {}s",
                 left.as_secs()
-            )));
+            ));
+            return (Err(err), None);
         }
         // Host first: a request waiting for a busy host must not hold one
         // of the global permits others could use.
@@ -193,8 +203,12 @@ impl Polite {
             start
         };
         tokio::time::sleep_until(start).await;
+        let slot = match budget {
+            Some(b) => b.clone().acquire_owned().await.ok(),
+            None => None,
+        };
         let _global = self.global.acquire().await;
-        self.fetcher.fetch(url, validators).await
+        (self.fetcher.fetch(url, validators).await, slot)
     }
 
     /// Whether robots.txt lets the configured user agent fetch `url`.
@@ -229,7 +243,11 @@ impl Polite {
             return (Robots::allow_all(), ROBOTS_TTL);
         };
         let agent = robots_agent(&self.user_agent);
-        match self.limited(&robots_url, &Validators::default()).await {
+        match self
+            .limited(&robots_url, &Validators::default(), None)
+            .await
+            .0
+        {
             Ok(Fetched::Page(page)) => (Robots::parse(&page.body, agent), ROBOTS_TTL),
             Ok(Fetched::NotModified { .. }) => (Robots::allow_all(), ROBOTS_TTL),
             Err(FetchError::Status { status, .. }) if (400..500).contains(&status) => {
@@ -247,17 +265,32 @@ impl Polite {
     /// backoff, and a `Retry-After` on 429 or 503 is waited out (when short
     /// enough) and holds back every request to that host.
     pub async fn fetch(&self, url: &Url, validators: &Validators) -> Result<Fetched, FetchError> {
+        self.fetch_within(url, validators, None).await.0
+    }
+
+    /// [`Politeness::fetch`], taking a permit of `budget` (the caller's
+    /// limit on checks in flight) only when the request is sent, and
+    /// handing it back with the result for the caller to hold while it
+    /// works on the page. Waiting for robots.txt, a host's turn or a
+    /// backoff holds no permit.
+    pub async fn fetch_within(
+        &self,
+        url: &Url,
+        validators: &Validators,
+        budget: Option<&Arc<Semaphore>>,
+    ) -> (Result<Fetched, FetchError>, Option<OwnedSemaphorePermit>) {
         if !self.allowed(url).await {
-            return Err(FetchError::Request(format!(
+            let err = FetchError::Request(format!(
                 "disallowed by robots.txt for user agent {:?}",
                 robots_agent(&self.user_agent)
-            )));
+            ));
+            return (Err(err), None);
         }
         let mut attempt = 0;
         loop {
-            let result = self.limited(url, validators).await;
+            let (result, slot) = self.limited(url, validators, budget).await;
             let err = match result {
-                Ok(f) => return Ok(f),
+                Ok(f) => return (Ok(f), slot),
                 Err(e) => e,
             };
             let wait = match &err {
@@ -268,18 +301,20 @@ impl Polite {
                     self.hold(url, *wait);
                     if *wait > self.settings.max_retry_wait {
                         tracing::info!(%url, retry_after = ?wait, "server asked to wait: holding the host back");
-                        return Err(err);
+                        return (Err(err), slot);
                     }
                     *wait
                 }
                 e if is_transient(e) => self.settings.backoff(attempt + 1),
-                _ => return Err(err),
+                _ => return (Err(err), slot),
             };
             attempt += 1;
             if attempt > self.settings.retries {
-                return Err(err);
+                return (Err(err), slot);
             }
             tracing::debug!(%url, error = %err, ?wait, attempt, "retrying");
+            // A backoff holds no permit of the caller's budget.
+            drop(slot);
             // The host slot already includes a Retry-After hold; a backoff
             // is this request's own wait.
             tokio::time::sleep(wait).await;
