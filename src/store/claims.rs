@@ -278,7 +278,7 @@ fn analysis_json(c: &claims::Claim) -> String {
 /// The id of a sentence, stored once by its hash (one indexed lookup when
 /// it is known). A sentence analysed under another analysis version gets
 /// this analysis, once; `analysis` is only computed when it is written.
-fn store_sentence(
+pub(crate) fn store_sentence(
     tx: &Connection,
     text: &str,
     analysis: impl FnOnce() -> String,

@@ -48,6 +48,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_checks_and_search",
         include_str!("../../migrations/0011_checks_and_search.sql"),
     ),
+    (
+        "0012_changes_by_reference",
+        include_str!("../../migrations/0012_changes_by_reference.sql"),
+    ),
 ];
 
 /// Where a migration's SQL hands over to [`convert`].
@@ -149,12 +153,15 @@ mod tests {
         let s = Store::open(&dir.path().join("c.db")).unwrap();
         let columns = |view: &str| -> Vec<String> {
             let stmt = s.conn().prepare(&format!("SELECT * FROM {view}")).unwrap();
-            stmt.column_names().into_iter().map(str::to_string).collect()
+            stmt.column_names().map(str::to_string).collect()
         };
         for view in ["change_feed", "claim_change_feed"] {
             let cols = columns(view);
             for want in ["disclosure", "notice"] {
-                assert!(cols.iter().any(|c| c == want), "{view} lacks {want}: {cols:?}");
+                assert!(
+                    cols.iter().any(|c| c == want),
+                    "{view} lacks {want}: {cols:?}"
+                );
             }
         }
     }
