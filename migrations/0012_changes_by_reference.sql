@@ -121,3 +121,37 @@ JOIN documents d ON d.id = c.document_id
 JOIN sources s ON s.id = d.source_id
 JOIN versions fv ON fv.id = c.from_version_id
 JOIN versions tv ON tv.id = c.to_version_id;
+
+-- Claim changes keep less of what can be derived.
+--
+-- claim_changes.summary_tail: 1 when the summary line's closing sentence
+-- (after ": ") is the claim change's own side (the new sentence, else the
+-- old one), which is then not copied: `summary` holds the line before it,
+-- and `claim_change_feed` puts it back. NULL for rows stored before, and
+-- for a line that does not end with its sentence: `summary` is whole.
+-- The JSON `detail` leaves out what is empty (no facets changed, no
+-- sentence position); reads put it back.
+ALTER TABLE claim_changes ADD COLUMN summary_tail INTEGER;
+
+DROP VIEW claim_change_feed;
+CREATE VIEW claim_change_feed AS
+SELECT cc.id AS claim_change_id, cc.change_id, s.name AS source, d.url,
+       fv.number AS from_version, tv.number AS to_version, ch.detected_at,
+       cc.change_kind, cc.kind,
+       CASE WHEN cc.kind IN ('claim', 'reworded') THEN coalesce(cc.old, os.text)
+            ELSE cc.old END AS old,
+       CASE WHEN cc.kind IN ('claim', 'reworded', 'moved') THEN coalesce(cc.new, ns.text)
+            ELSE cc.new END AS new,
+       CASE WHEN cc.summary_tail THEN cc.summary || ': ' ||
+            coalesce(cc.new_text, ns.text, cc.old_text, os.text, '')
+            ELSE cc.summary END AS summary,
+       cc.significance,
+       ch.disclosure, ch.notice
+FROM claim_changes cc
+JOIN changes ch ON ch.id = cc.change_id
+JOIN versions fv ON fv.id = ch.from_version_id
+JOIN versions tv ON tv.id = ch.to_version_id
+JOIN documents d ON d.id = cc.document_id
+JOIN sources s ON s.id = d.source_id
+LEFT JOIN sentences os ON os.id = cc.old_sentence_id
+LEFT JOIN sentences ns ON ns.id = cc.new_sentence_id;
