@@ -139,7 +139,7 @@ fn demo_runs_the_daemon_and_leaves_a_database_with_the_scripted_changes() {
     );
     let conn = rusqlite::Connection::open(demo.join("claimwatch.db")).unwrap();
     let diffs: Vec<String> = conn
-        .prepare("SELECT diff FROM changes ORDER BY id")
+        .prepare("SELECT diff FROM change_feed ORDER BY change_id")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()

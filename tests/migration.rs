@@ -146,7 +146,27 @@ fn a_release_database_converts_in_place_and_answers_as_before() {
         ),
         0
     );
+    // Raw pages are keyed by the first 16 bytes of their BLAKE3 (migration
+    // 0012), so a body the release stored is still found and shared.
+    let pages: Vec<(i64, Vec<u8>)> = conn
+        .prepare("SELECT v.id, r.sha FROM versions v JOIN raw_pages r ON r.id = v.raw_page_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!pages.is_empty());
     drop(conn);
+    let store = claimwatch::store::Store::open(&db).unwrap();
+    for (version, sha) in pages {
+        let html = store.raw_html(version).unwrap().unwrap();
+        assert_eq!(
+            sha,
+            &blake3::hash(&html).as_bytes()[..16],
+            "version {version}"
+        );
+    }
+    drop(store);
 
     let config = write_config(dir.path());
     // The one documented difference: search matches within one sentence or

@@ -141,7 +141,7 @@ async fn changed_article_gives_version_two_and_a_change_with_exactly_the_edited_
     assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 2);
     assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 1);
     let diff: String = conn
-        .query_row("SELECT diff FROM changes", [], |r| r.get(0))
+        .query_row("SELECT diff FROM change_feed", [], |r| r.get(0))
         .unwrap();
     let diff: claimwatch::core::compare::TextDiff = serde_json::from_str(&diff).unwrap();
     let changed: Vec<(String, String)> = diff

@@ -158,7 +158,19 @@ fn record_claim_change(
         if c.word_diff == derived_word_diff(c.old.as_deref(), c.new.as_deref()) {
             d.remove("word_diff");
         }
+        // Migration 0012: no facets changed and no sentence position are
+        // read back as such.
+        d.retain(|k, v| {
+            !(v.is_null() || k == "facets_changed" && v.as_array().is_some_and(Vec::is_empty))
+        });
     }
+    // Migration 0012: the summary's closing sentence (after ": ") is the
+    // claim change's own side, read back from it.
+    let sentence = c.new.as_deref().or(c.old.as_deref()).unwrap_or("");
+    let summary_tail = line
+        .summary
+        .strip_suffix(sentence)
+        .and_then(|s| s.strip_suffix(": "));
     // The report columns hold the sentence itself for these kinds (see
     // `ClaimLine::of`); the view `claim_change_feed` reads it back.
     let old_is_sentence = matches!(line.kind.as_str(), "claim" | "reworded");
@@ -171,8 +183,8 @@ fn record_claim_change(
         }
     };
     tx.prepare_cached(
-        "INSERT INTO claim_changes (change_id, document_id, change_kind, significance, kind, old, new, summary, old_text, new_text, claim_key, detail, old_sentence_id, new_sentence_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        "INSERT INTO claim_changes (change_id, document_id, change_kind, significance, kind, old, new, summary, old_text, new_text, claim_key, detail, old_sentence_id, new_sentence_id, summary_tail)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         change_id,
@@ -182,13 +194,14 @@ fn record_claim_change(
         line.kind,
         by_ref(old_is_sentence, &line.old, &c.old, old_id),
         by_ref(new_is_sentence, &line.new, &c.new, new_id),
-        line.summary,
+        summary_tail.unwrap_or(&line.summary),
         if old_id.is_some() { None } else { c.old.as_deref() },
         if new_id.is_some() { None } else { c.new.as_deref() },
         c.key,
         detail.to_string(),
         old_id,
-        new_id
+        new_id,
+        summary_tail.is_some().then_some(1)
     ])?;
     Ok(())
 }
@@ -233,6 +246,13 @@ const FEED_NEW: &str = "CASE WHEN cc.kind IN ('claim', 'reworded', 'moved') THEN
 const CLAIM_CHANGE_COLUMNS: &str = "cc.id, cc.detail, coalesce(cc.old_text, os.text),
      coalesce(cc.new_text, ns.text), cc.claim_key";
 
+/// The summary line of `claim_changes cc` as it was worded: since
+/// migration 0012 its closing sentence (the new side, else the old) is
+/// read back from the claim change's sides when `summary_tail` is set. The
+/// view `claim_change_feed` reads it the same way.
+const FEED_SUMMARY: &str = "CASE WHEN cc.summary_tail THEN cc.summary || ': ' ||
+     coalesce(cc.new_text, ns.text, cc.old_text, os.text, '') ELSE cc.summary END";
+
 /// A stored claim change as the claim engine made it, the sides read back
 /// from their sentences and the word diff rendered again where they were
 /// stored by reference. An error naming the row if the detail does not
@@ -252,6 +272,8 @@ fn claim_change_of(r: &rusqlite::Row, at: usize) -> rusqlite::Result<ClaimChange
         d.entry("old").or_insert_with(|| old.clone().into());
         d.entry("new").or_insert_with(|| new.clone().into());
         d.entry("key").or_insert_with(|| key.into());
+        d.entry("facets_changed")
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
         if !d.contains_key("word_diff") {
             let diff = derived_word_diff(old.as_deref(), new.as_deref());
             d.insert(
@@ -278,7 +300,7 @@ fn analysis_json(c: &claims::Claim) -> String {
 /// The id of a sentence, stored once by its hash (one indexed lookup when
 /// it is known). A sentence analysed under another analysis version gets
 /// this analysis, once; `analysis` is only computed when it is written.
-fn store_sentence(
+pub(crate) fn store_sentence(
     tx: &Connection,
     text: &str,
     analysis: impl FnOnce() -> String,
@@ -628,7 +650,7 @@ pub fn changes_of(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<Cla
 pub fn reported_changes(conn: &Connection, change_id: i64) -> rusqlite::Result<Vec<ReportedClaim>> {
     let mut st = conn.prepare_cached(&format!(
         "SELECT {CLAIM_CHANGE_COLUMNS}, cc.kind, cc.change_kind, cc.significance,
-                {FEED_OLD}, {FEED_NEW}, cc.summary
+                {FEED_OLD}, {FEED_NEW}, {FEED_SUMMARY}
          FROM claim_changes cc
          LEFT JOIN sentences os ON os.id = cc.old_sentence_id
          LEFT JOIN sentences ns ON ns.id = cc.new_sentence_id

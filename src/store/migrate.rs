@@ -48,6 +48,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_checks_and_search",
         include_str!("../../migrations/0011_checks_and_search.sql"),
     ),
+    (
+        "0012_changes_by_reference",
+        include_str!("../../migrations/0012_changes_by_reference.sql"),
+    ),
 ];
 
 /// Where a migration's SQL hands over to [`convert`].

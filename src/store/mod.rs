@@ -14,6 +14,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
 
 pub mod claims;
+pub mod diffs;
 pub mod disclosure;
 pub mod feeds;
 pub mod maintenance;

@@ -306,7 +306,8 @@ pub fn load_items(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<Report
     let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     let mut st = conn.prepare(
         "SELECT o.id, c.id, s.name, d.url, v2.title, v1.number, v2.number,
-                v1.fetched_at, v2.fetched_at, c.summary, c.diff, c.disclosure, c.notice
+                v1.fetched_at, v2.fetched_at, c.summary,
+                (SELECT diff FROM change_diffs WHERE change_id = c.id), c.disclosure, c.notice
          FROM outbox o
          JOIN changes c ON c.id = o.change_id
          JOIN documents d ON d.id = c.document_id

@@ -27,10 +27,12 @@ const DELTA_MAX_SHARE: usize = 8;
 /// and some per-request noise costs a few hundred bytes instead of a whole
 /// compressed page. Chains stay shorter than [`MAX_DELTA_DEPTH`].
 pub(crate) fn store_raw(tx: &Connection, document_id: i64, body: &[u8]) -> Result<i64, StoreError> {
-    let sha = blake3::hash(body).to_hex().to_string();
+    // The first 16 bytes of its BLAKE3, as a blob (migration 0012).
+    let full = blake3::hash(body);
+    let sha = &full.as_bytes()[..16];
     if let Some(id) = tx
         .prepare_cached("SELECT id FROM raw_pages WHERE sha = ?1")?
-        .query_row([&sha], |r| r.get(0))
+        .query_row([sha], |r| r.get(0))
         .optional()?
     {
         return Ok(id);

@@ -512,6 +512,7 @@ fn insert_version(
 
 /// The change row from the version the check compared against.
 fn insert_change(w: &Writer, c: &NewChange, version_id: i64) -> Result<i64, StoreError> {
+    let diff = super::diffs::compact(w.tx, &c.diff_json)?;
     w.tx.prepare_cached(
         "INSERT INTO changes (document_id, from_version_id, to_version_id, detected_at, summary, approximate, diff)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -523,7 +524,7 @@ fn insert_change(w: &Writer, c: &NewChange, version_id: i64) -> Result<i64, Stor
         w.started,
         c.summary,
         c.approximate,
-        c.diff_json
+        diff
     ])?;
     let change_id = w.tx.last_insert_rowid();
     super::disclosure::record_change(w.tx, change_id, c.disclosure, c.notice.as_deref())?;
