@@ -380,6 +380,8 @@ fn a_one_paragraph_edit_changes_only_that_paragraph() {
         "table-cells",
         "noscript-only",
         "hidden-series",
+        "wrapper-tips-climb",
+        "sections-inside-body",
     ] {
         let html = fixture(&format!("classes/{name}.html"));
         let opts = ExtractOptions::default();
@@ -449,4 +451,28 @@ fn class_hidden_parts_of_a_series_are_kept() {
     assert!(a.text.contains("sponge stops smelling"), "{}", a.text);
     assert!(!a.text.contains("Share this gallery"), "{}", a.text);
     assert!(!a.text.contains("weekly letter"), "{}", a.text);
+}
+
+/// A wrapper that holds nothing but the best container sets no bar for the
+/// climb to the parent: with it, the climb went on to the whole article
+/// (and its list of offers) or stopped, by how close the wrapper's score
+/// came to a third of the body's, and one removed paragraph tipped it.
+#[test]
+fn class_a_bare_wrapper_does_not_decide_the_climb() {
+    let a = class_page("wrapper-tips-climb");
+    assert!(a.text.starts_with("The river authority"), "{}", a.text);
+    assert!(a.text.contains("wooden piers"), "{}", a.text);
+    assert!(!a.text.contains("half price"), "{}", a.text);
+}
+
+/// Sections inside the best container that score nearly as well as it are
+/// its own parts, not other parts of a body split across containers: they
+/// must not widen the body to the page around it.
+#[test]
+fn class_strong_sections_inside_the_body_do_not_widen_it() {
+    let a = class_page("sections-inside-body");
+    assert!(a.text.starts_with("The river authority"), "{}", a.text);
+    assert!(a.text.contains("wooden piers"), "{}", a.text);
+    assert!(!a.text.contains("Browse all posts"), "{}", a.text);
+    assert!(!a.text.contains("city desk"), "{}", a.text);
 }

@@ -593,6 +593,13 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
         .take(5)
         .copied()
         .filter(|&c| score[c] >= top_score * 0.75)
+        // Another part of the body holds text of its own: a header row
+        // scored by its name alone is no part, and counting it makes the
+        // merge turn on how close its name's score is to the top's.
+        .filter(|&c| sums.chars[c] * 4 >= sums.chars[top])
+        // A part inside the top is already in it: counting the top's own
+        // sections would widen the body past it.
+        .filter(|&c| !(top < c && c < flat.el(top).map_or(top, |e| e.end)))
         .collect();
     if strong.len() >= 2 && first == best {
         for anc in flat.ancestors(top) {
@@ -607,14 +614,18 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
         }
     }
     // Climb while the parent scores higher (the candidate was a fragment).
+    // A wrapper that holds no text beyond the candidate is transparent: its
+    // score is the candidate's, damped by distance, and a bar set by it is
+    // one a small edit can cross (the climb would stop or go on by chance).
     let mut last = score[top];
     let threshold = last / 3.0;
+    let inner_chars = sums.chars[top];
     for anc in flat.ancestors(top) {
         let Some(e) = flat.el(anc) else { break };
         if e.tag == Tag::Body || e.parent == usize::MAX {
             break;
         }
-        if !scored[anc] {
+        if !scored[anc] || sums.chars[anc] == inner_chars {
             continue;
         }
         if score[anc] < threshold {
