@@ -378,6 +378,10 @@ fn a_one_paragraph_edit_changes_only_that_paragraph() {
         "ruby",
         "short-box-outscores-list",
         "table-cells",
+        "noscript-only",
+        "hidden-series",
+        "wrapper-tips-climb",
+        "sections-inside-body",
     ] {
         let html = fixture(&format!("classes/{name}.html"));
         let opts = ExtractOptions::default();
@@ -420,4 +424,55 @@ fn a_one_paragraph_edit_changes_only_that_paragraph() {
         }
     }
     assert!(edits >= 40, "only {edits} edits were tried");
+}
+
+/// A post whose text is only inside `<noscript>` (the page builds its copy
+/// with a script): the noscript copy is the body, and a tracking pixel's
+/// noscript is not.
+#[test]
+fn class_a_body_only_in_noscript_is_taken() {
+    let a = class_page("noscript-only");
+    assert_eq!(a.source, "noscript", "{}", a.text);
+    assert!(a.text.contains("refreshed every few minutes"), "{}", a.text);
+    assert!(a.text.contains("another year"), "{}", a.text);
+    assert!(!a.text.contains("script copy"), "{}", a.text);
+    assert!(!a.text.contains("Privacy"), "{}", a.text);
+}
+
+/// The later parts of a gallery article, hidden by class and style until a
+/// script shows them in turn, are the article's text; hidden boxes that are
+/// no part of that series (a share bar, a newsletter box) stay out.
+#[test]
+fn class_hidden_parts_of_a_series_are_kept() {
+    let a = class_page("hidden-series");
+    assert!(a.text.contains("right tools"), "{}", a.text);
+    assert!(a.text.contains("magnetic knife strip"), "{}", a.text);
+    assert!(a.text.contains("bag of lentils"), "{}", a.text);
+    assert!(a.text.contains("sponge stops smelling"), "{}", a.text);
+    assert!(!a.text.contains("Share this gallery"), "{}", a.text);
+    assert!(!a.text.contains("weekly letter"), "{}", a.text);
+}
+
+/// A wrapper that holds nothing but the best container sets no bar for the
+/// climb to the parent: with it, the climb went on to the whole article
+/// (and its list of offers) or stopped, by how close the wrapper's score
+/// came to a third of the body's, and one removed paragraph tipped it.
+#[test]
+fn class_a_bare_wrapper_does_not_decide_the_climb() {
+    let a = class_page("wrapper-tips-climb");
+    assert!(a.text.starts_with("The river authority"), "{}", a.text);
+    assert!(a.text.contains("wooden piers"), "{}", a.text);
+    assert!(!a.text.contains("half price"), "{}", a.text);
+}
+
+/// Sections inside the best container that score nearly as well as it are
+/// its own parts, not other parts of a body split across containers: they
+/// must not widen the body to the page around it.
+#[test]
+fn class_strong_sections_inside_the_body_do_not_widen_it() {
+    let a = class_page("sections-inside-body");
+    assert!(a.text.starts_with("The river authority"), "{}", a.text);
+    assert!(a.text.contains("wooden piers"), "{}", a.text);
+    assert!(!a.text.contains("Browse all posts"), "{}", a.text);
+    assert!(!a.text.contains("city desk"), "{}", a.text);
 }

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::dom::{Flat, Item, Tag};
+use super::dom::{Flat, Item, STATE_WORDS, Tag, is_state_token, kind_of};
 
 /// One paragraph of text: what a reader sees between two block boundaries.
 #[derive(Debug, Clone)]
@@ -148,11 +148,10 @@ static UNLIKELY_PHRASES: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-/// Words of [`UNLIKELY_WORDS`] that say what state an element is in, not
-/// what it is. They name the element only as a whole class token (`hidden`,
-/// `is-hidden`); inside a compound name they describe a part of it
-/// (`field--label-hidden`: the field's label is hidden, the field is shown).
-const STATE_WORDS: &[&str] = &["hidden", "offscreen"];
+// Words of [`UNLIKELY_WORDS`] that say what state an element is in
+// (`dom::STATE_WORDS`) name the element only as a whole class token
+// (`hidden`, `is-hidden`); inside a compound name they describe a part of it
+// (`field--label-hidden`: the field's label is hidden, the field is shown).
 
 /// Words after which a boilerplate word describes what an element has or
 /// lacks, not what it is (`has-sidebar`, `no-comments`, `with-ads`).
@@ -268,7 +267,44 @@ pub fn skip_mask(flat: &Flat, heuristics: bool) -> Vec<bool> {
             skip[i] = true;
         }
     }
+    unhide_series(flat, &mut skip);
     skip
+}
+
+/// A part of a series hidden by class (the later pages of a gallery, the
+/// closed tabs or slides of an article) is text a script shows in turn, as
+/// trafilatura, which does not read class names for visibility, keeps it:
+/// an element left out only for a state token (`hidden`) is kept when a
+/// shown sibling is of the same kind, its names but for that token and
+/// digits.
+fn unhide_series(flat: &Flat, skip: &mut [bool]) {
+    for i in 0..flat.items.len() {
+        let Some(e) = flat.el(i) else { continue };
+        if !skip[i]
+            || !e.class_id.split_whitespace().any(is_state_token)
+            || !matches!(e.tag, Tag::Div | Tag::Section | Tag::Article)
+        {
+            continue;
+        }
+        let kind = kind_of(&e.class_id);
+        if kind.trim().is_empty() || unlikely_name(&kind) || !e.hints.is_empty() {
+            continue;
+        }
+        let Some(p) = flat.el(e.parent) else { continue };
+        let mut j = e.parent + 1;
+        while j < p.end {
+            match flat.el(j) {
+                Some(s) => {
+                    if j != i && !skip[j] && s.tag == e.tag && kind_of(&s.class_id) == kind {
+                        skip[i] = false;
+                        break;
+                    }
+                    j = s.end.max(j + 1);
+                }
+                None => j += 1,
+            }
+        }
+    }
 }
 
 /// Cuts the document into paragraphs, leaving out skipped subtrees.
@@ -557,6 +593,13 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
         .take(5)
         .copied()
         .filter(|&c| score[c] >= top_score * 0.75)
+        // Another part of the body holds text of its own: a header row
+        // scored by its name alone is no part, and counting it makes the
+        // merge turn on how close its name's score is to the top's.
+        .filter(|&c| sums.chars[c] * 4 >= sums.chars[top])
+        // A part inside the top is already in it: counting the top's own
+        // sections would widen the body past it.
+        .filter(|&c| !(top < c && c < flat.el(top).map_or(top, |e| e.end)))
         .collect();
     if strong.len() >= 2 && first == best {
         for anc in flat.ancestors(top) {
@@ -571,14 +614,18 @@ pub fn select(flat: &Flat, blocks: &[Block]) -> Vec<usize> {
         }
     }
     // Climb while the parent scores higher (the candidate was a fragment).
+    // A wrapper that holds no text beyond the candidate is transparent: its
+    // score is the candidate's, damped by distance, and a bar set by it is
+    // one a small edit can cross (the climb would stop or go on by chance).
     let mut last = score[top];
     let threshold = last / 3.0;
+    let inner_chars = sums.chars[top];
     for anc in flat.ancestors(top) {
         let Some(e) = flat.el(anc) else { break };
         if e.tag == Tag::Body || e.parent == usize::MAX {
             break;
         }
-        if !scored[anc] {
+        if !scored[anc] || sums.chars[anc] == inner_chars {
             continue;
         }
         if score[anc] < threshold {

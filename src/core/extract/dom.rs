@@ -156,6 +156,57 @@ fn hidden(el: &scraper::node::Element) -> bool {
     false
 }
 
+/// Siblings looked at for [`series_part`].
+const SERIES_LOOKBACK: usize = 64;
+
+/// Whether a hidden section is one part of a series whose first part is
+/// shown (the later pages of a gallery article, closed tabs): a script shows
+/// the parts in turn, and the text is the article's. A shown earlier
+/// sibling with the same tag and the same kind of name ([`kind_of`]) marks
+/// it; a hidden element without a name is no part of anything.
+fn series_part(node: ElementRef<'_>, tag: Tag) -> bool {
+    let el = node.value();
+    if !matches!(tag, Tag::Div | Tag::Section | Tag::Article) || el.attr("aria-hidden").is_some() {
+        return false;
+    }
+    let kind = kind_of(&class_id(el));
+    if kind.trim().is_empty() {
+        return false;
+    }
+    node.prev_siblings()
+        .filter_map(|n| n.value().as_element())
+        .take(SERIES_LOOKBACK)
+        .any(|s| s.name() == el.name() && !hidden(s) && kind_of(&class_id(s)) == kind)
+}
+
+/// Whether a class token only says an element is hidden (`hidden`,
+/// `is-hidden`, `u-offscreen`).
+pub fn is_state_token(token: &str) -> bool {
+    let words: Vec<&str> = token
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    match words.as_slice() {
+        [w] => STATE_WORDS.contains(w),
+        [p, w] => p.len() <= 2 && STATE_WORDS.contains(w),
+        _ => false,
+    }
+}
+
+/// Words of class names that say what state an element is in, not what it is.
+pub const STATE_WORDS: &[&str] = &["hidden", "offscreen"];
+
+/// An element's names without its state tokens and digits: the kind of
+/// thing it is, shared by the parts of a series (`section-3 hidden` and
+/// `section-0` are both `section-`).
+pub fn kind_of(class_id: &str) -> String {
+    class_id
+        .split_whitespace()
+        .filter(|t| !is_state_token(t))
+        .flat_map(|t| t.chars().filter(|c| !c.is_ascii_digit()).chain([' ']))
+        .collect()
+}
+
 /// `class` and `id`, lower-cased, with camelCase words cut apart
 /// (`newsCaption` becomes `news-caption`) so names can be matched by word.
 fn class_id(el: &scraper::node::Element) -> String {
@@ -203,7 +254,7 @@ pub fn flatten(root: ElementRef<'_>) -> Flat {
         match node.value() {
             Node::Element(el) => {
                 if let Some(tag) = Tag::of(el.name())
-                    && !hidden(el)
+                    && (!hidden(el) || ElementRef::wrap(node).is_some_and(|e| series_part(e, tag)))
                 {
                     let parent = open.last().copied().unwrap_or(usize::MAX);
                     items.push(Item::Element(El {

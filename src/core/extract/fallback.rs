@@ -5,7 +5,8 @@
 //! does, the one with the most text among those tried):
 //!
 //! 1. `markup`: the scored container of `body.rs`;
-//! 2. `json-ld`: the page's own `articleBody`;
+//! 2. `json-ld`: the page's own `articleBody` (and, before the check, a
+//!    post found only in `<noscript>`, see `noscript_body` in `mod.rs`);
 //! 3. `container`: the smallest container around the markup body that holds
 //!    most of the page's prose;
 //! 4. `prose`: every paragraph of prose on the page, in order (what is left

@@ -18,6 +18,8 @@ pub mod notice;
 mod prep;
 mod text;
 
+use std::sync::LazyLock;
+
 use regex::Regex;
 use scraper::{Html, Selector};
 use serde::Serialize;
@@ -172,7 +174,8 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Article 
             let skip = body::skip_mask(&flat, true);
             let blocks = body::blocks(&flat, &skip);
             let chosen = body::select(&flat, &blocks);
-            let (paras, strategy) = fallback_chain(&flat, &blocks, chosen, &meta, &mut warnings);
+            let (paras, strategy) =
+                fallback_chain(&doc, &flat, &blocks, chosen, &meta, &mut warnings);
             source = strategy;
             paras
         }
@@ -226,6 +229,7 @@ fn strip_headline(blocks: Vec<&body::Block>, headlines: &[String]) -> Vec<String
 /// prose in turn (see `fallback.rs`). Returns the paragraphs and the
 /// strategy that won.
 fn fallback_chain(
+    doc: &Html,
     flat: &dom::Flat,
     blocks: &[body::Block],
     chosen: Vec<usize>,
@@ -246,6 +250,19 @@ fn fallback_chain(
     {
         warnings.push("body taken from JSON-LD articleBody".to_string());
         return (ld.clone(), "json-ld");
+    }
+    // A page whose text is only in `<noscript>` (the script-built copy is
+    // what a browser shows): taken on the same terms as JSON-LD, and only
+    // when the visible page holds less prose than the noscript copy. No
+    // absolute length but the short-body floor, so an edit inside the post
+    // does not move the page between strategies.
+    if let Some((paras, prose)) = noscript_body(doc, &meta.headlines)
+        && prose > page
+        && chars_of(&paras) >= fallback::MIN_BODY
+        && chars_of(&paras) > chars_of(&markup) * 2
+    {
+        warnings.push("body taken from <noscript>".to_string());
+        return (paras, "noscript");
     }
     let Some(weakness) = fallback::check(&markup, fallback::chosen_prose(blocks, &chosen), page)
     else {
@@ -296,6 +313,32 @@ fn fallback_chain(
         warnings.push(format!("markup body was {}; took {s}", weakness.describe()));
     }
     (p, s)
+}
+
+/// The article found in the page's `<noscript>` elements (parsed as raw text,
+/// as a browser with scripts does): the one with the most prose, scored as a
+/// page of its own. Its paragraphs and prose characters.
+fn noscript_body(doc: &Html, headlines: &[String]) -> Option<(Vec<String>, usize)> {
+    static NOSCRIPT: LazyLock<Selector> =
+        LazyLock::new(|| Selector::parse("noscript").expect("static selector"));
+    let mut best: Option<(Vec<String>, usize)> = None;
+    for el in doc.select(&NOSCRIPT) {
+        let raw: String = el.text().collect();
+        if raw.len() < fallback::MIN_BODY || !raw.contains('<') {
+            continue;
+        }
+        let frag = Html::parse_fragment(&raw);
+        let flat = dom::flatten(frag.root_element());
+        let skip = body::skip_mask(&flat, true);
+        let blocks = body::blocks(&flat, &skip);
+        let chosen = body::select(&flat, &blocks);
+        let prose = fallback::chosen_prose(&blocks, &chosen);
+        if best.as_ref().is_none_or(|b| prose > b.1) {
+            let paras = strip_headline(chosen.iter().map(|&i| &blocks[i]).collect(), headlines);
+            best = Some((paras, prose));
+        }
+    }
+    best.filter(|b| b.1 > 0)
 }
 
 fn chars_of(paras: &[String]) -> usize {
