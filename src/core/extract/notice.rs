@@ -8,7 +8,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use scraper::{Html, Selector};
+use scraper::Selector;
 
 use crate::core::disclosure::NoticeKind;
 
@@ -38,7 +38,10 @@ pub fn around_body(html: &str) -> Vec<(Option<NoticeKind>, String)> {
     if !HINT.is_match(html) {
         return Vec::new();
     }
-    let doc = Html::parse_document(html);
+    // The extractor's own parse: scripts, styles and comments are dropped
+    // by the tokenizer's filter before the tree is built, which is most of
+    // a news page's bytes.
+    let doc = super::prep::parse_document(html, super::prep::MAX_DEPTH);
     let all = Selector::parse("body *").expect("a constant selector");
     let mut taken = Vec::new();
     let mut out = Vec::new();
