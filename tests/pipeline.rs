@@ -483,3 +483,56 @@ async fn a_headline_ab_test_is_reported_once_and_then_stays_quiet() {
 fn headlined_page(headline: &str) -> String {
     article_page(&LONG).replace("Deal", headline)
 }
+
+/// A page's declared modification time (JSON-LD `dateModified` and
+/// `article:modified_time`) moving on its own is no change: nothing stored,
+/// nothing reported. With an edit it is the change's disclosure,
+/// `modified_time`, in the stored change and its documented view.
+#[tokio::test]
+async fn a_moved_modification_time_alone_reports_nothing_and_discloses_an_edit() {
+    use std::sync::Mutex;
+    // (amount, modification day) the page is served with.
+    let state = Arc::new(Mutex::new((50, 1)));
+    let s = state.clone();
+    let (base, _stop) = serve(move |_| {
+        let (amount, day) = *s.lock().unwrap();
+        Response::html(format!(
+            "<html><head><meta property=\"article:modified_time\" content=\"2026-12-0{day}T10:00:00Z\">\
+             <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\"headline\":\"Amazon invests in OpenAI\",\
+             \"dateModified\":\"2026-12-0{day}T10:00:00Z\"}}</script></head><body><article>\
+             <h1>Amazon invests in OpenAI</h1>\
+             <p>Amazon will invest ${amount} billion in OpenAI over several years, the companies said on Tuesday.</p>\
+             <p>The money will fund research, data centres and the rollout of new models, Amazon said.</p>\
+             <p>Analysts said the deal was among the largest bets ever placed on an AI developer.</p>\
+             </article></body></html>"
+        ))
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path(), &[("ledger", format!("{base}/story"))], "");
+    let first = check_once(&c, None).await.unwrap();
+    assert!(matches!(first[0].stored, Stored::New { .. }), "{first:?}");
+
+    // Only the declared time moves: the same version, no change.
+    state.lock().unwrap().1 = 2;
+    let moved = check_once(&c, None).await.unwrap();
+    assert_eq!(moved[0].stored, Stored::Unchanged, "{moved:?}");
+    let conn = db(&c);
+    assert_eq!(count(&conn, "SELECT count(*) FROM versions"), 1);
+    assert_eq!(count(&conn, "SELECT count(*) FROM changes"), 0);
+
+    // An edit with the time moved again: disclosed by the modification time.
+    *state.lock().unwrap() = (40, 3);
+    let edited = check_once(&c, None).await.unwrap();
+    assert!(
+        matches!(edited[0].stored, Stored::Changed { .. }),
+        "{edited:?}"
+    );
+    let (disclosure, notice): (String, Option<String>) = conn
+        .query_row("SELECT disclosure, notice FROM change_feed", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(disclosure, "modified_time");
+    assert_eq!(notice, None);
+}
