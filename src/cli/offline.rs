@@ -22,7 +22,8 @@ pub struct Extracted {
 /// Extracts a page and finds its claims.
 pub fn extract_page(html: &str, url: Option<&str>, story: &Story) -> Extracted {
     let article = extract::extract(html, url, &ExtractOptions::default());
-    let analysis = claims::analyse(&article.text, story);
+    // The claims the pipeline keeps: none on a correction or update notice.
+    let analysis = crate::core::analysis::analysed(&article.text, story);
     Extracted {
         article,
         sentences: analysis.sentences,
@@ -135,17 +136,18 @@ pub fn compare_pages(old_html: &str, new_html: &str, story: &Story) -> Compariso
     let opts = ExtractOptions::default();
     let page = |html: &str| {
         let article = extract::extract(html, None, &opts);
-        let mut claims = claims::analyse(&article.text, story);
-        analysis::without_notices(&mut claims);
+        let claims = analysis::analysed(&article.text, story);
         let declared = disclosure::declared(&claims.sentences, &extract::notice::around_body(html));
-        (article, claims, declared)
+        let facts = claims::fact_values(&claims, story);
+        (article, claims, declared, facts)
     };
-    let (old, old_claims, old_declared) = page(old_html);
-    let (new, new_claims, new_declared) = page(new_html);
+    let (old, old_claims, old_declared, old_facts) = page(old_html);
+    let (new, new_claims, new_declared, new_facts) = page(new_html);
     fn side<'a>(
         a: &'a Article,
         analysis: &'a claims::Analysis,
         declared: &'a disclosure::Declared,
+        facts: &'a [claims::FactValue],
     ) -> Side<'a> {
         Side {
             title: a.title.as_deref(),
@@ -153,12 +155,12 @@ pub fn compare_pages(old_html: &str, new_html: &str, story: &Story) -> Compariso
             analysis,
             declared,
             modified: a.modified.as_deref(),
+            facts,
         }
     }
     let compared = analysis::compare_versions(
-        side(&old, &old_claims, &old_declared),
-        side(&new, &new_claims, &new_declared),
-        story,
+        side(&old, &old_claims, &old_declared, &old_facts),
+        side(&new, &new_claims, &new_declared, &new_facts),
     );
     Comparison {
         diff: compared.diff,

@@ -107,6 +107,8 @@ pub struct Side<'a> {
     pub analysis: &'a claims::Analysis,
     pub declared: &'a Declared,
     pub modified: Option<&'a str>,
+    /// The story facts the analysis states (`claims::fact_values`).
+    pub facts: &'a [FactValue],
 }
 
 /// What changed between two versions, as every report tells it: the text
@@ -124,7 +126,7 @@ pub struct Compared {
 /// Compares two analysed versions: the one path both the pipeline and
 /// `claimwatch compare` take. Both analyses must already be without notice
 /// claims ([`without_notices`]).
-pub fn compare_versions(old: Side<'_>, new: Side<'_>, story: &Story) -> Compared {
+pub fn compare_versions(old: Side<'_>, new: Side<'_>) -> Compared {
     // Both texts are split once: the claim analyses' sentences are the
     // comparison's too, unless a text was cut to the engine's bounds.
     let diff = if within_bounds(old.text) && within_bounds(new.text) {
@@ -138,10 +140,7 @@ pub fn compare_versions(old: Side<'_>, new: Side<'_>, story: &Story) -> Compared
         compare::compare_articles(old.title, old.text, new.title, new.text)
     };
     let changes = claim_changes_of(old.analysis, new.analysis);
-    let revisions = claims::fact_revisions(
-        &claims::fact_values(old.analysis, story),
-        &claims::fact_values(new.analysis, story),
-    );
+    let revisions = claims::fact_revisions(old.facts, new.facts);
     let (disclosure, notice) = if diff.is_empty() {
         (Disclosure::None, None)
     } else {
@@ -167,7 +166,7 @@ pub fn without_notices(a: &mut claims::Analysis) -> Vec<Option<NoticeKind>> {
 }
 
 /// An analysis of a text, without notice claims.
-fn analysed(text: &str, story: &Story) -> claims::Analysis {
+pub fn analysed(text: &str, story: &Story) -> claims::Analysis {
     let mut a = claims::analyse(text, story);
     without_notices(&mut a);
     a
@@ -289,6 +288,7 @@ pub fn analyse_extracted(
                 &found
             }
         };
+        let old_facts = claims::fact_values(&old, story);
         let compared = compare_versions(
             Side {
                 title: p.title,
@@ -296,6 +296,7 @@ pub fn analyse_extracted(
                 analysis: &old,
                 declared: old_declared,
                 modified: p.modified,
+                facts: &old_facts,
             },
             Side {
                 title: article.title.as_deref(),
@@ -303,8 +304,8 @@ pub fn analyse_extracted(
                 analysis: &analysis,
                 declared: &declared,
                 modified: article.modified.as_deref(),
+                facts: &facts,
             },
-            story,
         );
         changes = compared.changes;
         revisions = compared.revisions;
