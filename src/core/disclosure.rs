@@ -250,17 +250,13 @@ fn is_update_note(par: &str) -> bool {
 /// Where a notice opens in a paragraph: at its first sentence (the whole
 /// paragraph is the notice) or at a later sentence that speaks of the
 /// article itself (the notice runs to the paragraph's end).
-fn notice_start(sentences: &[&Sentence]) -> Option<usize> {
+/// `par` is the paragraph's text, its sentences joined by a space.
+fn notice_start(sentences: &[&Sentence], par: &str) -> Option<usize> {
     let first = sentences.first()?;
-    let par: String = sentences
-        .iter()
-        .map(|s| s.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
     if CORRECTION_LABEL.is_match(&first.text) || TRASHLINE.is_match(&first.text) {
         return Some(0);
     }
-    if UPDATE_LABEL.is_match(&first.text) && is_update_note(&par) {
+    if UPDATE_LABEL.is_match(&first.text) && is_update_note(par) {
         return Some(0);
     }
     sentences.iter().position(|s| SELF_NOTICE.is_match(&s.text))
@@ -283,12 +279,13 @@ pub fn notice_mask(sentences: &[Sentence]) -> Vec<Option<NoticeKind>> {
             .map(|s| s.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let start = if par.len() == 1 && is_heading(&text) {
+        let is_head = par.len() == 1 && is_heading(&text);
+        let start = if is_head {
             Some(0)
         } else {
-            notice_start(&par).or(heading.map(|_| 0))
+            notice_start(&par, &text).or(heading.map(|_| 0))
         };
-        let next_heading = (par.len() == 1 && is_heading(&text)).then(|| classify(&text));
+        let next_heading = is_head.then(|| classify(&text));
         if let Some(k) = start {
             let body = par[k..]
                 .iter()
