@@ -67,20 +67,6 @@ pub fn previously_at(
     id.map_or(Ok(Previously::default()), |id| previously(conn, id))
 }
 
-/// A change's disclosure and notice.
-pub fn of_change(
-    conn: &Connection,
-    change_id: i64,
-) -> rusqlite::Result<(Disclosure, Option<String>)> {
-    let row: Option<(String, Option<String>)> = conn
-        .prepare_cached("SELECT disclosure, notice FROM changes WHERE id = ?1")?
-        .query_row([change_id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    Ok(row.map_or((Disclosure::Unknown, None), |(d, n)| {
-        (Disclosure::parse(&d), n)
-    }))
-}
-
 /// Per outlet, the claim changes made silently and those disclosed (the
 /// view `disclosure_by_outlet`; `claims --disclosure`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

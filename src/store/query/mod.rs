@@ -260,11 +260,13 @@ pub fn documents(
 pub fn history(conn: &Connection, document: Option<i64>) -> Result<Vec<VersionRow>, QueryError> {
     let mut rows = collect(
         conn,
-        "SELECT version_id, document_id, source, url, version, is_latest, fetched_at, title,
-                chars, change_summary, change_id
-         FROM version_history
-         WHERE ?1 IS NULL OR document_id = ?1
-         ORDER BY source, url, version",
+        "SELECT h.version_id, h.document_id, h.source, h.url, h.version, h.is_latest,
+                h.fetched_at, h.title, h.chars, h.change_summary, h.change_id,
+                c.disclosure, c.notice
+         FROM version_history h
+         LEFT JOIN changes c ON c.id = h.change_id
+         WHERE ?1 IS NULL OR h.document_id = ?1
+         ORDER BY h.source, h.url, h.version",
         [document],
         |r| {
             let row = VersionRow {
@@ -279,8 +281,10 @@ pub fn history(conn: &Connection, document: Option<i64>) -> Result<Vec<VersionRo
                 chars: r.get(8)?,
                 change: r.get(9)?,
                 claim_changes: Vec::new(),
-                disclosure: None,
-                notice: None,
+                disclosure: r
+                    .get::<_, Option<String>>(11)?
+                    .map(|d| crate::core::disclosure::Disclosure::parse(&d)),
+                notice: r.get(12)?,
             };
             Ok((row, r.get::<_, Option<i64>>(10)?))
         },
@@ -288,9 +292,6 @@ pub fn history(conn: &Connection, document: Option<i64>) -> Result<Vec<VersionRo
     for (row, change_id) in &mut rows {
         if let Some(id) = change_id {
             row.claim_changes = stored::reported_changes(conn, *id)?;
-            let (d, n) = crate::store::disclosure::of_change(conn, *id)?;
-            row.disclosure = Some(d);
-            row.notice = n;
         }
     }
     Ok(rows.into_iter().map(|(row, _)| row).collect())
