@@ -266,10 +266,7 @@ impl Pipeline {
         let (fetched, slot) = match &self.polite {
             Some(p) => p.fetch_within(&target.url, validators, budget).await,
             None => {
-                let slot = match budget {
-                    Some(b) => b.clone().acquire_owned().await.ok(),
-                    None => None,
-                };
+                let slot = crate::service::politeness::take(budget).await;
                 (self.fetcher.fetch(&target.url, validators).await, slot)
             }
         };

@@ -203,10 +203,7 @@ impl Polite {
             start
         };
         tokio::time::sleep_until(start).await;
-        let slot = match budget {
-            Some(b) => b.clone().acquire_owned().await.ok(),
-            None => None,
-        };
+        let slot = take(budget).await;
         let _global = self.global.acquire().await;
         (self.fetcher.fetch(url, validators).await, slot)
     }
@@ -319,6 +316,14 @@ impl Polite {
             // is this request's own wait.
             tokio::time::sleep(wait).await;
         }
+    }
+}
+
+/// A permit of the caller's budget of work in flight, when it has one.
+pub async fn take(budget: Option<&Arc<Semaphore>>) -> Option<OwnedSemaphorePermit> {
+    match budget {
+        Some(b) => b.clone().acquire_owned().await.ok(),
+        None => None,
     }
 }
 
