@@ -25,9 +25,9 @@ use crate::cli::config::Config;
 use crate::core::change::ReportedClaim;
 use crate::core::claims::{Conflict, Revision};
 use crate::core::compare::{Edit, SpanKind, WordSpan};
-use crate::core::disclosure::Disclosure;
 use crate::core::story_chart::FactChart;
-use crate::core::wording::{disclosure_tag, notice_line, render_conflict, untagged};
+use crate::core::wording::{notice_line, render_conflict, untagged};
+use crate::service::email::render::disclosure_badge;
 use crate::store::query::{self, ChangeRow, DocumentRow, QueryError, VersionDetail, VersionRow};
 
 /// Everything the page shows about one document.
@@ -321,24 +321,6 @@ fn change(c: &ChangeRow) -> Markup {
                     Edit::Delete { text, .. } => p.edit.removed { span.tag { "removed" } " " del { (text) } },
                 }
             }
-        }
-    }
-}
-
-/// Whether the outlet owned up to a change, as a badge: `silent` in red,
-/// a disclosed change (`correction`, `update note`, `modified time`) in
-/// green. Styled inline, beside the change it marks.
-fn disclosure_badge(d: Disclosure) -> Markup {
-    let colours = match d {
-        Disclosure::None => "background:#fde2e2;color:#8a1c1c;border:1px solid #f1aeb5;",
-        Disclosure::Unknown => "background:#eee;color:#5a5a5a;border:1px solid #d0d0d0;",
-        _ => "background:#e3f4e6;color:#0b4a17;border:1px solid #9ed3a8;",
-    };
-    html! {
-        span class={ "disclosure " (d.as_str()) }
-            style={ "display:inline-block;padding:0 .4em;border-radius:3px;font-size:.8rem;font-weight:600;" (colours) }
-            title="whether the page disclosed this change" {
-            (disclosure_tag(d))
         }
     }
 }

@@ -107,17 +107,19 @@ pub type Rank = (Significance, u8, bool, bool);
 /// The ranking of a change from its parts, for whatever row carries them
 /// (a report item, a `changes` row).
 pub fn rank(claim_changes: &[ReportedClaim], diff: &TextDiff, disclosure: Disclosure) -> Rank {
-    let (kind, value) = claim_changes
+    let (kind, silent, value) = claim_changes
         .iter()
-        .map(ReportedClaim::rank)
+        .map(|c| claim_rank(c, disclosure))
         .max()
-        .unwrap_or((0, false));
-    (
-        significance(claim_changes, diff),
-        kind,
-        disclosure.is_silent(),
-        value,
-    )
+        .unwrap_or((0, disclosure.is_silent(), false));
+    (significance(claim_changes, diff), kind, silent, value)
+}
+
+/// How one claim change ranks among others (a digest's claim lines): its
+/// kind, then silent before disclosed, then whether a value changed.
+pub fn claim_rank(c: &ReportedClaim, disclosure: Disclosure) -> (u8, bool, bool) {
+    let (kind, value) = c.rank();
+    (kind, disclosure.is_silent(), value)
 }
 
 /// How much a change matters: a claim change, else a headline change,

@@ -10,8 +10,9 @@ use std::fmt::Write as _;
 use maud::{DOCTYPE, Markup, html};
 
 pub use crate::core::change::Significance;
-use crate::core::change::{ReportItem, ReportedClaim, by_significance};
+use crate::core::change::{ReportItem, ReportedClaim, by_significance, claim_rank};
 use crate::core::compare::{Edit, SpanKind, TextDiff, WordSpan};
+use crate::core::disclosure::Disclosure;
 use crate::core::wording::{disclosure_tag, notice_line, untagged, with_disclosure};
 
 /// Removed words: red, struck through.
@@ -54,10 +55,7 @@ fn ranked_claims(items: &[ReportItem]) -> Vec<(&ReportItem, &ReportedClaim)> {
         .flat_map(|i| i.claim_changes.iter().map(move |c| (i, c)))
         .collect();
     // A silent change outranks a disclosed one of the same kind.
-    claims.sort_by_key(|(i, c)| {
-        let (kind, value) = c.rank();
-        std::cmp::Reverse((kind, i.disclosure.is_silent(), value))
-    });
+    claims.sort_by_key(|(i, c)| std::cmp::Reverse(claim_rank(c, i.disclosure)));
     claims
 }
 
@@ -274,7 +272,7 @@ pub fn html(items: &[ReportItem]) -> String {
                     ul style="padding-left:20px;" {
                         @for (i, c) in &claims {
                             li {
-                                b { (i.source) } ": " (claim_html(c)) " " (disclosure_badge(i)) br;
+                                b { (i.source) } ": " (claim_html(c)) " " (disclosure_badge(i.disclosure)) br;
                                 span style=(META_STYLE) { (link(&i.url, i.headline.as_deref().unwrap_or(&i.url))) }
                             }
                         }
@@ -287,7 +285,7 @@ pub fn html(items: &[ReportItem]) -> String {
                             b { (i.source) } " · " (link(&i.url, i.headline.as_deref().unwrap_or(&i.url)))
                         }
                         p style=(META_STYLE) { (versions(i)) }
-                        p style=(META_STYLE) { (disclosure_badge(i)) " " (untagged(&i.summary, i.disclosure)) }
+                        p style=(META_STYLE) { (disclosure_badge(i.disclosure)) " " (untagged(&i.summary, i.disclosure)) }
                         @if let Some(n) = &i.notice {
                             p style=(META_STYLE) { (notice_line(n)) }
                         }
@@ -300,15 +298,22 @@ pub fn html(items: &[ReportItem]) -> String {
     .into_string()
 }
 
-/// A change's disclosure as a small badge: `silent` in red, a disclosed
-/// change in grey.
-pub fn disclosure_badge(i: &ReportItem) -> Markup {
-    let style = if i.disclosure.is_silent() {
-        "padding:0 4px;border-radius:3px;background:#fde2e2;color:#8a1c1c;font-size:12px;"
-    } else {
-        "padding:0 4px;border-radius:3px;background:#e8e8e8;color:#333;font-size:12px;"
+/// The disclosure of a change as a coloured badge (red when silent, green
+/// when disclosed, grey when never examined), styled inline so that mail
+/// readers show it; the HTML export shows the same badge.
+pub fn disclosure_badge(d: Disclosure) -> Markup {
+    let colours = match d {
+        Disclosure::None => "background:#fde2e2;color:#8a1c1c;border:1px solid #f1aeb5;",
+        Disclosure::Unknown => "background:#eee;color:#5a5a5a;border:1px solid #d0d0d0;",
+        _ => "background:#e3f4e6;color:#0b4a17;border:1px solid #9ed3a8;",
     };
-    html! { span style=(style) { (disclosure_tag(i.disclosure)) } }
+    html! {
+        span class={ "disclosure " (d.as_str()) }
+            style={ "display:inline-block;padding:0 .4em;border-radius:3px;font-size:.8rem;font-weight:600;" (colours) }
+            title="whether the page disclosed this change" {
+            (disclosure_tag(d))
+        }
+    }
 }
 
 /// The test message sent by `report test-email`.
